@@ -1,0 +1,7 @@
+namespace Cake.Frosting;
+
+/// <summary>A failure of this task is reported but does not stop the run.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class ContinueOnErrorAttribute : Attribute
+{
+}

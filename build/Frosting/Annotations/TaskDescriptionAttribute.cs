@@ -1,0 +1,8 @@
+namespace Cake.Frosting;
+
+/// <summary>Shown by <c>--description</c>.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class TaskDescriptionAttribute(string description) : Attribute
+{
+    public string Description { get; } = description;
+}

@@ -1,0 +1,8 @@
+namespace Cake.Frosting;
+
+/// <summary>The task's name on the command line and in the report.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class TaskNameAttribute(string name) : Attribute
+{
+    public string Name { get; } = name;
+}

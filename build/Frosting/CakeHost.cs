@@ -1,0 +1,133 @@
+using System.Reflection;
+using Cake.Cli;
+using Cake.Common.Modules;
+using Cake.Core;
+using Cake.Core.Configuration;
+using Cake.Core.IO;
+using Cake.Core.Modules;
+using Cake.Frosting.Internal;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Cake.Frosting;
+
+/// <summary>Entry point of a Frosting build: <c>return new CakeHost().UseContext&lt;BuildContext&gt;().Run(args);</c></summary>
+public sealed class CakeHost
+{
+    private readonly ServiceCollection _services = CreateServices();
+    private readonly List<Assembly> _assemblies = [];
+
+    public CakeHost()
+    {
+        if (Assembly.GetEntryAssembly() is { } entry)
+        {
+            _assemblies.Add(entry);
+        }
+    }
+
+    public static CakeHost Create() => new();
+
+    /// <summary>Adds an assembly to scan for tasks (the entry assembly always is).</summary>
+    public CakeHost AddAssembly(Assembly assembly)
+    {
+        _assemblies.Add(assembly);
+        return this;
+    }
+
+    public CakeHost ConfigureServices(Action<IServiceCollection> services)
+    {
+        services(_services);
+        return this;
+    }
+
+    /// <summary>Only the last registered context is used.</summary>
+    public CakeHost UseContext<TContext>()
+        where TContext : class, IFrostingContext =>
+        ConfigureServices(s => s.AddSingleton<IFrostingContext, TContext>());
+
+    /// <summary>Only the last registered lifetime is used.</summary>
+    public CakeHost UseLifetime<TLifetime>()
+        where TLifetime : class, IFrostingLifetime =>
+        ConfigureServices(s => s.AddSingleton<IFrostingLifetime, TLifetime>());
+
+    /// <summary>Only the last registered task lifetime is used.</summary>
+    public CakeHost UseTaskLifetime<TLifetime>()
+        where TLifetime : class, IFrostingTaskLifetime =>
+        ConfigureServices(s => s.AddSingleton<IFrostingTaskLifetime, TLifetime>());
+
+    /// <summary>Working directory of the build, relative to the current one; <c>--working</c> overrides it.</summary>
+    public CakeHost UseWorkingDirectory(DirectoryPath path) =>
+        ConfigureServices(s => s.AddSingleton(new WorkingDirectory(path)));
+
+    public int Run(IEnumerable<string> args)
+    {
+        foreach (var task in FindTasks())
+        {
+            _services.AddSingleton(typeof(IFrostingTask), task);
+        }
+
+        var registrar = new TypeRegistrar();
+        registrar.RegisterInstance(typeof(IServiceCollection), _services);
+
+        var app = new CommandApp<DefaultCommand>(registrar);
+        app.Configure(config =>
+        {
+            // Unknown --name=value (and --flag) become Cake arguments instead of parse errors.
+            config.Settings.ConvertFlagsToRemainingArguments = true;
+
+            // Help and parse errors go where Cake's output goes when a console was supplied.
+            if (_services.LastOrDefault(d => d.ServiceType == typeof(IAnsiConsole))?.ImplementationInstance is IAnsiConsole console)
+            {
+                config.Settings.Console = console;
+            }
+
+            config.ValidateExamples();
+            config.AddExample([]);
+            config.AddExample("--verbosity", "quiet");
+            config.AddExample("--tree");
+        });
+
+        return app.Run(args);
+    }
+
+    private IEnumerable<Type> FindTasks() =>
+        _assemblies.Distinct()
+            .SelectMany(assembly => assembly.GetExportedTypes())
+            .Where(type => type is { IsClass: true, IsAbstract: false, ContainsGenericParameters: false }
+                           && typeof(IFrostingTask).IsAssignableFrom(type));
+
+    private static ServiceCollection CreateServices()
+    {
+        var services = new ServiceCollection();
+
+        // Log, IConsole, IAnsiConsole and the Spectre report printer, as the Cake runner has them.
+        services.AddCakeDiagnostics();
+        services.UseModule<CoreModule>();
+        services.UseModule<CommonModule>();
+
+        // Resolved after the working directory is set, so that its cake.config is read.
+        services.AddSingleton<ICakeConfiguration>(provider =>
+        {
+            var environment = provider.GetRequiredService<ICakeEnvironment>();
+            var arguments = provider.GetRequiredService<ICakeArguments>().GetArguments()
+                .ToDictionary(x => x.Key, x => x.Value.FirstOrDefault() ?? string.Empty, StringComparer.OrdinalIgnoreCase);
+            return new CakeConfigurationProvider(provider.GetRequiredService<IFileSystem>(), environment)
+                .CreateConfiguration(environment.WorkingDirectory, arguments);
+        });
+
+        services.AddSingleton<BuildScriptHost<IFrostingContext>>();
+        services.AddSingleton<DryRunScriptHost<IFrostingContext>>();
+        services.AddSingleton<TreeScriptHost>();
+        services.AddSingleton<DescriptionScriptHost>();
+
+        services.AddSingleton<IVersionResolver, VersionResolver>();
+        services.AddSingleton<VersionFeature>();
+        services.AddSingleton<InfoFeature>();
+
+        services.AddSingleton<FrostingEngine>();
+        services.AddSingleton<FrostingContext>();
+        services.AddSingleton<IFrostingContext>(provider => provider.GetRequiredService<FrostingContext>());
+        return services;
+    }
+}

@@ -1,0 +1,51 @@
+using System.Reflection;
+using Cake.Core;
+
+namespace Cake.Frosting.Internal;
+
+internal static class TaskTypeExtensions
+{
+    public static string GetTaskName(this Type type)
+    {
+        var attribute = type.GetCustomAttribute<TaskNameAttribute>();
+        if (attribute is not null)
+        {
+            return attribute.Name;
+        }
+
+        // Deviation from Cake.Frosting (which uses the class name as is): "PublishTask" is "Publish".
+        const string suffix = "Task";
+        return type.Name.Length > suffix.Length && type.Name.EndsWith(suffix, StringComparison.Ordinal)
+            ? type.Name[..^suffix.Length]
+            : type.Name;
+    }
+
+    public static string? GetTaskDescription(this Type type) =>
+        type.GetCustomAttribute<TaskDescriptionAttribute>()?.Description;
+
+    public static bool IsContinueOnError(this Type type) =>
+        type.GetCustomAttribute<ContinueOnErrorAttribute>() is not null;
+
+    // The TContext of FrostingTask<TContext>/AsyncFrostingTask<TContext>.
+    public static Type GetContextType(this Type type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current.IsGenericType &&
+                (current.GetGenericTypeDefinition() == typeof(FrostingTask<>) ||
+                 current.GetGenericTypeDefinition() == typeof(AsyncFrostingTask<>)))
+            {
+                return current.GenericTypeArguments[0];
+            }
+        }
+
+        return typeof(ICakeContext);
+    }
+
+    // Frosting registers only what a task overrides: no Does/criteria/OnError/Finally for the base no-ops.
+    public static bool Overrides(this Type type, string method, params Type[] parameters)
+    {
+        var info = type.GetMethod(method, BindingFlags.Public | BindingFlags.Instance, parameters);
+        return info is not null && info.GetBaseDefinition().DeclaringType != info.DeclaringType;
+    }
+}
