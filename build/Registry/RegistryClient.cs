@@ -1,0 +1,381 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Build.Registry;
+
+/// <summary>
+/// The registry HTTP API (v2) for manifests: HEAD, GET and PUT, with Basic and Bearer-token auth.
+/// Plain HTTP for loopback registries (127.0.0.0/8, localhost, [::1]), HTTPS otherwise, unless the registry is
+/// given with an explicit http:// or https:// prefix. Never logs credentials or tokens.
+/// </summary>
+public sealed class RegistryClient : IDisposable
+{
+    private const int MaxManifestBytes = 16 * 1024 * 1024;
+
+    private readonly HttpClient _http;
+    private readonly RegistryCredentials? _credentials;
+    private readonly Action<string>? _log;
+    private readonly ConcurrentDictionary<string, string> _tokens = new(StringComparer.Ordinal);
+
+    public RegistryClient(string registry, RegistryCredentials? credentials = null, HttpMessageHandler? handler = null, Action<string>? log = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(registry);
+        BaseUri = RegistryEndpoint.BaseUri(registry);
+        Registry = BaseUri.Authority;
+        _credentials = credentials;
+        _log = log;
+        _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+        _http.MaxResponseContentBufferSize = MaxManifestBytes;
+        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Build.Registry", "1.0"));
+    }
+
+    /// <summary>The registry as host[:port], as messages name it.</summary>
+    public string Registry { get; }
+
+    /// <summary>Where the API lives: <c>http://127.0.0.1:5000/</c>, <c>https://ghcr.io/</c>.</summary>
+    public Uri BaseUri { get; }
+
+    /// <summary>
+    /// Checks that the registry answers its API root (GET /v2/) and, when it asks for one, accepts the login
+    /// (anonymous when no credentials were given); throws a <see cref="RegistryException"/> saying what to do otherwise.
+    /// </summary>
+    public async Task CheckAsync(CancellationToken ct = default)
+    {
+        var target = Target.ApiRoot;
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUri, "v2/")), target, push: false, ct)
+            .ConfigureAwait(false);
+        await EnsureSuccessAsync(response, target, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The manifest's media type, digest and size, or null when the registry has no such manifest (404).</summary>
+    public async Task<ManifestDescriptor?> HeadManifestAsync(string repository, string reference, CancellationToken ct = default)
+    {
+        var target = Target.Of(repository, reference);
+        using var response = await SendAsync(() => ManifestRequest(HttpMethod.Head, target), target, push: false, ct).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        await EnsureSuccessAsync(response, target, ct).ConfigureAwait(false);
+        var digest = DigestHeader(response) ?? (Digests.IsDigest(reference) ? reference : null);
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        var size = response.Content.Headers.ContentLength;
+        if (digest is null || size is null || mediaType is null || !MediaTypes.Accepted.Contains(mediaType))
+        {
+            // Some registries leave headers out of HEAD answers: the body tells all.
+            var manifest = await GetManifestAsync(repository, reference, ct).ConfigureAwait(false);
+            return manifest?.ToDescriptor();
+        }
+
+        return new ManifestDescriptor(mediaType, digest, size.Value);
+    }
+
+    /// <summary>
+    /// The manifest with its bytes exactly as served, or null when the registry has none (404).
+    /// Throws when the sha256 of the bytes is not the Docker-Content-Digest or the digest asked for.
+    /// </summary>
+    public async Task<Manifest?> GetManifestAsync(string repository, string reference, CancellationToken ct = default)
+    {
+        var target = Target.Of(repository, reference);
+        using var response = await SendAsync(() => ManifestRequest(HttpMethod.Get, target), target, push: false, ct).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        await EnsureSuccessAsync(response, target, ct).ConfigureAwait(false);
+        var body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+        var digest = Digests.Sha256(body);
+        VerifyDigest(target, body.Length, digest, DigestHeader(response), "its Docker-Content-Digest header");
+        VerifyDigest(target, body.Length, digest, Digests.IsDigest(reference) ? reference : null, "the digest asked for");
+        return new Manifest(MediaTypeOf(response, body), digest, body);
+    }
+
+    /// <summary>Stores <paramref name="body"/> as the manifest <paramref name="reference"/> and returns its digest.</summary>
+    public async Task<string> PutManifestAsync(string repository, string reference, string mediaType, ReadOnlyMemory<byte> body, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(mediaType);
+        var target = Target.Of(repository, reference);
+        using var response = await SendAsync(
+            () => new HttpRequestMessage(HttpMethod.Put, ManifestUri(target))
+            {
+                Content = new ReadOnlyMemoryContent(body) { Headers = { ContentType = new MediaTypeHeaderValue(mediaType) } },
+            },
+            target,
+            push: true,
+            ct).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, target, ct).ConfigureAwait(false);
+
+        var digest = Digests.Sha256(body.Span);
+        var stored = DigestHeader(response);
+        if (stored is not null && stored != digest)
+        {
+            throw new RegistryException(
+                $"Registry {Registry} stored {target} as {stored}, but the {body.Length} bytes sent have digest {digest}: " +
+                "the registry rewrote the manifest, so lists that point at it by digest would break.");
+        }
+
+        return digest;
+    }
+
+    /// <summary>Stores <paramref name="manifest"/> (e.g. what <see cref="ManifestListBuilder"/> built) under <paramref name="reference"/>.</summary>
+    public Task<string> PutManifestAsync(string repository, string reference, Manifest manifest, CancellationToken ct = default) =>
+        PutManifestAsync(repository, reference, manifest.MediaType, manifest.Body, ct);
+
+    public void Dispose() => _http.Dispose();
+
+    private void VerifyDigest(Target target, int length, string digest, string? claimed, string source)
+    {
+        if (claimed is not null && claimed != digest)
+        {
+            throw new RegistryException(
+                $"Registry {Registry} served {target} as {length} bytes whose digest is {digest}, but {source} is {claimed}: " +
+                "the bytes were changed on the way or the registry is broken; do not use them.");
+        }
+    }
+
+    private static string? DigestHeader(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Docker-Content-Digest", out var values) ? values.FirstOrDefault()?.Trim() : null;
+
+    private static string MediaTypeOf(HttpResponseMessage response, byte[] body)
+    {
+        var contentType = response.Content.Headers.ContentType?.MediaType;
+        if (contentType is not null && contentType != "application/json" && contentType != "text/plain")
+        {
+            return contentType;
+        }
+
+        // A registry that serves generic JSON: the manifest names its own media type.
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.TryGetProperty("mediaType", out var mediaType) && mediaType.GetString() is { Length: > 0 } named)
+            {
+                return named;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return contentType ?? "application/octet-stream";
+    }
+
+    private Uri ManifestUri(Target target) =>
+        new(BaseUri, $"v2/{target.Repository}/manifests/{Uri.EscapeDataString(target.Reference!)}");
+
+    private HttpRequestMessage ManifestRequest(HttpMethod method, Target target)
+    {
+        var request = new HttpRequestMessage(method, ManifestUri(target));
+        foreach (var mediaType in MediaTypes.Accepted)
+        {
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(mediaType));
+        }
+
+        return request;
+    }
+
+    /// <summary>Sends with the cached token or Basic credentials; on a Bearer challenge gets a token and retries once.</summary>
+    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> createRequest, Target target, bool push, CancellationToken ct)
+    {
+        var scope = target.Scope(push);
+        var response = await SendOnceAsync(createRequest(), scope, target, ct).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.Unauthorized)
+        {
+            return response;
+        }
+
+        var challenges = AuthChallenge.From(response);
+        if (challenges.FirstOrDefault(c => c.IsBearer) is { } bearer)
+        {
+            response.Dispose();
+            _tokens[scope] = await FetchTokenAsync(bearer, scope, target, ct).ConfigureAwait(false);
+            return await SendOnceAsync(createRequest(), scope, target, ct).ConfigureAwait(false);
+        }
+
+        if (_credentials is null && challenges.FirstOrDefault(c => c.IsBasic) is { } basic)
+        {
+            response.Dispose();
+            throw new RegistryException(
+                $"Registry {Registry} requires a login (Basic realm=\"{basic["realm"]}\") for {target} and no credentials were given: " +
+                $"check credentials / docker login {Registry}.",
+                HttpStatusCode.Unauthorized);
+        }
+
+        return response;
+    }
+
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, string scope, Target target, CancellationToken ct)
+    {
+        using (request)
+        {
+            request.Headers.Authorization = _tokens.TryGetValue(scope, out var token)
+                ? new AuthenticationHeaderValue("Bearer", token)
+                : BasicAuthorization();
+            var response = await SendLoggedAsync(request, target, ct).ConfigureAwait(false);
+            return response;
+        }
+    }
+
+    private AuthenticationHeaderValue? BasicAuthorization() => _credentials is null
+        ? null
+        : new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_credentials.Username}:{_credentials.Password}")));
+
+    private async Task<HttpResponseMessage> SendLoggedAsync(HttpRequestMessage request, Target target, CancellationToken ct)
+    {
+        var line = $"{request.Method} {request.RequestUri}";
+        try
+        {
+            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+            _log?.Invoke($"{line} → {(int)response.StatusCode}");
+            return response;
+        }
+        catch (HttpRequestException e)
+        {
+            _log?.Invoke($"{line} → failed: {e.Message}");
+            throw new RegistryException(ConnectionFailure(request, target, e), innerException: e);
+        }
+        catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            _log?.Invoke($"{line} → timed out");
+            throw new RegistryException(
+                $"{request.Method} {request.RequestUri} timed out after {_http.Timeout.TotalSeconds:0}s{For(target)}. Is the registry at {BaseUri} reachable and healthy?",
+                innerException: e);
+        }
+    }
+
+    private string ConnectionFailure(HttpRequestMessage request, Target target, HttpRequestException e)
+    {
+        var uri = request.RequestUri!;
+        var root = new Uri(uri, "/");
+        var refused = e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused };
+        var hint = e.HttpRequestError switch
+        {
+            _ when refused => $"Is the registry running at {root}?",
+            HttpRequestError.NameResolutionError => $"The host name {uri.Host} does not resolve: is the registry name right?",
+            HttpRequestError.SecureConnectionError =>
+                $"TLS failed. If the registry at {uri.Authority} serves plain HTTP, give it as http://{uri.Authority}.",
+            _ => $"Is the registry running at {root}, and reachable from here?",
+        };
+        return $"{request.Method} {uri} failed{For(target)}: {e.Message.TrimEnd('.')}. {hint}";
+    }
+
+    private string For(Target target) => $" ({target} on registry {Registry})";
+
+    private async Task<string> FetchTokenAsync(AuthChallenge challenge, string scope, Target target, CancellationToken ct)
+    {
+        var realm = challenge["realm"];
+        if (string.IsNullOrEmpty(realm) || !Uri.TryCreate(realm, UriKind.Absolute, out var realmUri))
+        {
+            throw new RegistryException($"Registry {Registry} asked for a token for {target} but named no usable realm ({challenge}).");
+        }
+
+        var query = new List<string>();
+        if (challenge["service"] is { } service)
+        {
+            query.Add("service=" + Uri.EscapeDataString(service));
+        }
+
+        if ((challenge["scope"] ?? scope) is { Length: > 0 } wanted)
+        {
+            query.Add("scope=" + Uri.EscapeDataString(wanted));
+        }
+
+        var tokenUri = new Uri(realmUri.AbsoluteUri + (realmUri.Query.Length > 0 ? "&" : "?") + string.Join("&", query));
+        using var request = new HttpRequestMessage(HttpMethod.Get, tokenUri);
+        request.Headers.Authorization = BasicAuthorization();
+        using var response = await SendLoggedAsync(request, target, ct).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            var error = RegistryErrorBody.Parse(body);
+            throw new RegistryException(
+                $"Token service {realmUri.GetLeftPart(UriPartial.Path)} for registry {Registry} answered HTTP {(int)response.StatusCode} " +
+                $"({response.StatusCode}) for {target}: {error.Text}. " +
+                $"Check credentials / docker login {Registry}.",
+                response.StatusCode,
+                error.Codes);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            foreach (var name in (string[])["token", "access_token"])
+            {
+                if (document.RootElement.TryGetProperty(name, out var value) && value.GetString() is { Length: > 0 } token)
+                {
+                    return token;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        throw new RegistryException(
+            $"Token service {realmUri.GetLeftPart(UriPartial.Path)} for registry {Registry} answered without a token or access_token for {target}.");
+    }
+
+    private async Task EnsureSuccessAsync(HttpResponseMessage response, Target target, CancellationToken ct)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        var request = response.RequestMessage;
+        var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+        var error = RegistryErrorBody.Parse(body);
+        throw new RegistryException(
+            $"Registry {Registry} answered HTTP {(int)response.StatusCode} ({response.StatusCode}) to {request?.Method} {target}: " +
+            $"{error.Text}. {Hint(response.StatusCode, error.Codes, target, request?.Method == HttpMethod.Put)}",
+            response.StatusCode,
+            error.Codes);
+    }
+
+    private string Hint(HttpStatusCode status, IReadOnlyList<string> codes, Target target, bool push) => status switch
+    {
+        HttpStatusCode.Unauthorized => _credentials is null
+            ? $"No credentials were given: check credentials / docker login {Registry}."
+            : $"The credentials for user '{_credentials.Username}' were refused: check credentials / docker login {Registry}.",
+        HttpStatusCode.Forbidden =>
+            $"The account may lack {(push ? "push" : "pull")} access to {target.Repository ?? Registry}: check credentials / docker login {Registry}.",
+        HttpStatusCode.NotFound when target.Repository is null => $"Is {BaseUri} a registry? It has no /v2/ API.",
+        HttpStatusCode.NotFound when codes.Contains("NAME_UNKNOWN") => $"Repository {target.Repository} does not exist on {Registry}.",
+        HttpStatusCode.NotFound => $"Repository {target.Repository} or reference {target.Reference} is not on {Registry}.",
+        _ when codes.Contains("MANIFEST_BLOB_UNKNOWN") || codes.Contains("BLOB_UNKNOWN") =>
+            $"Something the manifest refers to is not in {target.Repository}: push the per-platform images to {Registry}/{target.Repository} first.",
+        HttpStatusCode.MethodNotAllowed => $"Registry {Registry} does not allow this (read-only, or a pull-through cache?).",
+        >= HttpStatusCode.InternalServerError => $"The registry failed: retry, or look at the logs of {Registry}.",
+        _ => "",
+    };
+
+    /// <summary>What a request is about: a manifest (repository and tag or digest, checked so that they go into a URL safely) or the API root.</summary>
+    private sealed record Target(string? Repository, string? Reference)
+    {
+        public static readonly Target ApiRoot = new(null, null);
+
+        public static Target Of(string repository, string reference)
+        {
+            ArgumentNullException.ThrowIfNull(repository);
+            ArgumentNullException.ThrowIfNull(reference);
+            ImageReference.ValidateRepository(repository);
+            _ = reference.StartsWith("sha256:", StringComparison.Ordinal)
+                ? ImageReference.ValidateDigest(reference)
+                : ImageReference.ValidateTag(reference);
+            return new Target(repository, reference);
+        }
+
+        /// <summary>The token scope to ask for; none for the API root.</summary>
+        public string Scope(bool push) => Repository is null ? "" : $"repository:{Repository}:{(push ? "pull,push" : "pull")}";
+
+        public override string ToString() => Repository is null
+            ? "the API root /v2/"
+            : $"manifest {Repository}{(Digests.IsDigest(Reference!) ? "@" : ":")}{Reference}";
+    }
+}
