@@ -1,0 +1,16 @@
+namespace Build.Context;
+
+/// <summary>Names of the command-line arguments this build reads (besides Cake's own).</summary>
+public static class Arguments
+{
+    public const string Arch = "arch";
+    public const string PythonVersion = "python-version";
+    public const string Matrix = "matrix";
+    public const string Registry = "registry";
+    public const string Repository = "repository";
+    public const string TagSuffix = "tag-suffix";
+    public const string UseDate = "use-date";
+
+    // Cake's dry-run switch and its aliases, as Cake.Frosting accepts them.
+    public static readonly string[] DryRun = ["dryrun", "noop", "whatif"];
+}

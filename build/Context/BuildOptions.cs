@@ -1,0 +1,65 @@
+using System.Text.RegularExpressions;
+using Cake.Common;
+using Cake.Core;
+
+namespace Build.Context;
+
+/// <summary>The command line and the node's environment, read once. Arguments win over environment variables.</summary>
+public sealed partial record BuildOptions(
+    string? Arch,
+    string? PythonVersion,
+    string MatrixPath,
+    string? Registry,
+    string? Repository,
+    string? TagSuffix,
+    bool UseDate,
+    bool DryRun)
+{
+    public static BuildOptions Parse(ICakeContext context)
+    {
+        var options = new BuildOptions(
+            Arch: ArgumentOrEnvironment(context, Arguments.Arch, EnvVars.Arch),
+            PythonVersion: ArgumentOrEnvironment(context, Arguments.PythonVersion, EnvVars.Version),
+            MatrixPath: Argument(context, Arguments.Matrix) ?? Paths.DefaultMatrix,
+            Registry: ArgumentOrEnvironment(context, Arguments.Registry, EnvVars.Registry),
+            Repository: Argument(context, Arguments.Repository),
+            TagSuffix: ArgumentOrEnvironment(context, Arguments.TagSuffix, EnvVars.TagSuffix),
+            UseDate: Flag(context, Arguments.UseDate) || context.EnvironmentVariable(EnvVars.UseEpoch) is "1" or "true",
+            DryRun: Arguments.DryRun.Any(context.HasArgument));
+        options.Validate();
+        return options;
+    }
+
+    private void Validate()
+    {
+        if (Registry is not null && !RegistryHost().IsMatch(Registry))
+        {
+            throw new CakeException(
+                $"--registry '{Registry}' is not a registry host: give host[:port] with no scheme or path, e.g. --registry=127.0.0.1:5000 " +
+                "or --registry=123456789012.dkr.ecr.eu-west-1.amazonaws.com; put a namespace in --repository (e.g. --repository=team/python).");
+        }
+
+        if (TagSuffix is not null && !TagSuffixPattern().IsMatch(TagSuffix))
+        {
+            throw new CakeException(
+                $"--tag-suffix '{TagSuffix}' cannot be part of an image tag: use letters, digits, '.', '_' and '-' (at most 64 characters), e.g. --tag-suffix=1a2b3c4.");
+        }
+    }
+
+    private static string? Argument(ICakeContext context, string name) =>
+        NullIfEmpty(context.Argument<string?>(name, null));
+
+    private static string? ArgumentOrEnvironment(ICakeContext context, string name, string variable) =>
+        Argument(context, name) ?? NullIfEmpty(context.EnvironmentVariable(variable));
+
+    private static bool Flag(ICakeContext context, string name) =>
+        context.HasArgument(name) && context.Argument(name, "true") is "" or "true" or "1";
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    [GeneratedRegex(@"^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:]+\])(:[0-9]{1,5})?$")]
+    private static partial Regex RegistryHost();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")]
+    private static partial Regex TagSuffixPattern();
+}

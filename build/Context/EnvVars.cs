@@ -1,0 +1,25 @@
+namespace Build.Context;
+
+/// <summary>Environment variables this build reads: the CodeBuild node's variables and its own.</summary>
+public static class EnvVars
+{
+    // Set per node in the batch build-graph, as the original shell buildspecs had them.
+    public const string Arch = "ARCH";
+    public const string Version = "VERSION";
+    public const string Registry = "REGISTRY";
+    public const string TagSuffix = "TAG_SUFFIX";
+    public const string UseEpoch = "USE_EPOCH";
+
+    // Registry credentials for a plain (non-ECR) registry. Read in one place: RegistryCredentialsReader.
+    public const string RegistryUsername = "REGISTRY_USERNAME";
+    public const string RegistryPassword = "REGISTRY_PASSWORD";
+
+    // Set by CodeBuild in every build of a batch.
+    public const string CodeBuildResolvedSourceVersion = "CODEBUILD_RESOLVED_SOURCE_VERSION";
+    public const string CodeBuildSourceRepoUrl = "CODEBUILD_SOURCE_REPO_URL";
+
+    // Reproducible-builds convention: the timestamp recorded as the image's creation time.
+    public const string SourceDateEpoch = "SOURCE_DATE_EPOCH";
+
+    public const string DockerConfig = "DOCKER_CONFIG";
+}

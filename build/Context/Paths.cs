@@ -1,0 +1,7 @@
+namespace Build.Context;
+
+public static class Paths
+{
+    /// <summary>The image matrix used when --matrix is not given, relative to the repository root.</summary>
+    public const string DefaultMatrix = "dockerfiles/images.json";
+}

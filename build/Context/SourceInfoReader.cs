@@ -1,0 +1,33 @@
+using System.Globalization;
+using Build.Git;
+using Cake.Core;
+
+namespace Build.Context;
+
+/// <summary>Reads the source revision from CodeBuild's variables, else from git.</summary>
+public static class SourceInfoReader
+{
+    public static SourceInfo Read(ICakeContext context)
+    {
+        var environment = context.Environment;
+        var git = new GitRunner(context.FileSystem, environment, context.ProcessRunner, context.Tools);
+
+        var revision = NullIfEmpty(environment.GetEnvironmentVariable(EnvVars.CodeBuildResolvedSourceVersion));
+        // One git call for id and time: keeps start-up light.
+        var log = git.Query("log", "-1", "--format=%H%n%ct", revision ?? "HEAD");
+        revision ??= log is { Count: >= 1 } ? log[0].Trim() : null;
+
+        DateTimeOffset? commitTime = null;
+        if (log is { Count: >= 2 } && long.TryParse(log[1].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds))
+        {
+            commitTime = DateTimeOffset.FromUnixTimeSeconds(seconds);
+        }
+
+        var url = NullIfEmpty(environment.GetEnvironmentVariable(EnvVars.CodeBuildSourceRepoUrl))
+            ?? git.Query("config", "--get", "remote.origin.url")?.FirstOrDefault();
+
+        return new SourceInfo(revision, commitTime, SourceInfo.StripCredentials(url));
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

@@ -1,0 +1,28 @@
+using Build.Docker.Build;
+using Build.Docker.Inspect;
+using Build.Docker.Login;
+using Build.Docker.Push;
+using Build.Docker.Version;
+using Build.Images;
+using Cake.Core;
+
+namespace Build.Docker;
+
+/// <summary>The docker commands as Cake-style aliases on the context.</summary>
+public static class DockerAliases
+{
+    public static DockerEngineInfo DockerEngine(this ICakeContext context, DockerVersionSettings settings) =>
+        new DockerVersionRunner(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).GetEngine(settings);
+
+    public static void DockerBuild(this ICakeContext context, string contextDirectory, DockerImageBuildSettings settings) =>
+        new DockerImageBuilder(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).Build(contextDirectory, settings);
+
+    public static void DockerPush(this ICakeContext context, string reference, DockerImagePushSettings settings, Action<string>? onLine = null) =>
+        new DockerImagePusher(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).Push(reference, settings, onLine);
+
+    public static void DockerLogin(this ICakeContext context, string registry, DockerLoginSettings settings) =>
+        new DockerLoginRunner(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).Login(registry, settings);
+
+    public static Platform DockerImagePlatform(this ICakeContext context, string image, DockerImageInspectSettings settings) =>
+        new DockerImageInspector(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).GetPlatform(image, settings);
+}

@@ -1,0 +1,67 @@
+using Build.Context;
+using Cake.Core;
+using Cake.Core.IO;
+using Cake.Core.Tooling;
+
+namespace Build.Docker;
+
+/// <summary>
+/// Base of the docker CLI runners, in Cake's Tool style: one runner per command, arguments built by hand
+/// (one line per flag), rendered without secrets for logs and --dryrun.
+/// </summary>
+public abstract class DockerTool<TSettings>(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools)
+    : Tool<TSettings>(fileSystem, environment, processRunner, tools)
+    where TSettings : DockerSettings
+{
+    /// <summary>The command line as it would run, secrets redacted: what --dryrun prints.</summary>
+    public static string Render(ProcessArgumentBuilder arguments) => "docker " + arguments.RenderSafe();
+
+    protected override string GetToolName() => "Docker";
+
+    protected override IEnumerable<string> GetToolExecutableNames() => ["docker", "docker.exe"];
+
+    protected override IDictionary<string, string> GetEnvironmentVariables(TSettings settings)
+    {
+        var variables = base.GetEnvironmentVariables(settings) ?? new Dictionary<string, string>();
+        if (settings.ConfigDirectory is not null)
+        {
+            variables[EnvVars.DockerConfig] = settings.ConfigDirectory;
+        }
+
+        return variables;
+    }
+
+    /// <summary>Runs docker and returns its standard output; a failure becomes one message with docker's own error.</summary>
+    protected IReadOnlyList<string> RunAndCapture(TSettings settings, ProcessArgumentBuilder arguments, string failure, Action<string>? onLine = null)
+    {
+        var output = new List<string>();
+        var errors = new List<string>();
+        var processSettings = new ProcessSettings
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectedStandardOutputHandler = line => { if (line is not null) { output.Add(line); onLine?.Invoke(line); } return line; },
+            RedirectedStandardErrorHandler = line => { if (line is not null) { errors.Add(line); onLine?.Invoke(line); } return line; },
+        };
+
+        var exitCode = 0;
+        var previous = settings.HandleExitCode;
+        settings.HandleExitCode = code => { exitCode = code; return true; };
+        try
+        {
+            Run(settings, arguments, processSettings, null);
+        }
+        finally
+        {
+            settings.HandleExitCode = previous;
+        }
+
+        if (exitCode != 0)
+        {
+            var detail = errors.Count > 0 ? string.Join(" ", errors.TakeLast(5)) : string.Join(" ", output.TakeLast(5));
+            throw new CakeException($"{failure} ({Render(arguments)} exited with {exitCode}): {detail}");
+        }
+
+        return output;
+    }
+}

@@ -1,0 +1,24 @@
+using Build.Images;
+using Cake.Core;
+using Cake.Core.IO;
+using Cake.Core.Tooling;
+
+namespace Build.Docker.Inspect;
+
+/// <summary>Runs <c>docker image inspect</c> to read the platform a local image was built for.</summary>
+public sealed class DockerImageInspector(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools)
+    : DockerTool<DockerImageInspectSettings>(fileSystem, environment, processRunner, tools)
+{
+    public Platform GetPlatform(string image, DockerImageInspectSettings settings)
+    {
+        var output = RunAndCapture(settings, GetArguments(image), $"Cannot inspect {image}");
+        var parts = string.Concat(output).Trim().Split('/');
+        return new Platform(parts[0], parts[1], parts.Length > 2 && parts[2].Length > 0 ? parts[2] : null);
+    }
+
+    public static ProcessArgumentBuilder GetArguments(string image) =>
+        new ProcessArgumentBuilder()
+            .Append("image").Append("inspect")
+            .Append("--format").AppendQuoted("{{.Os}}/{{.Architecture}}/{{.Variant}}")
+            .Append(image);
+}

@@ -1,0 +1,159 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Cake.Core;
+
+namespace Build.Images;
+
+/// <summary>
+/// Reads and validates the image matrix. Every error names the file, the entry and the bad value,
+/// so a typo in a buildspec's matrix is fixed without reading code.
+/// </summary>
+public static partial class MatrixLoader
+{
+    public static ImageMatrix Load(string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        if (!File.Exists(fullPath))
+        {
+            throw new CakeException($"The image matrix '{fullPath}' does not exist. Pass --matrix=<file> (default dockerfiles/images.json, relative to the repository root).");
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(File.ReadAllText(fullPath), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        }
+        catch (JsonException ex)
+        {
+            throw new CakeException($"The image matrix '{fullPath}' is not valid JSON: {ex.Message}");
+        }
+
+        using (document)
+        {
+            return Read(fullPath, document.RootElement);
+        }
+    }
+
+    private static ImageMatrix Read(string file, JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw Error(file, "the top level", $"must be an object with \"repository\" and \"images\", not {root.ValueKind}");
+        }
+
+        var repository = RequiredString(file, "the top level", root, "repository");
+        if (!RepositoryName().IsMatch(repository))
+        {
+            throw Error(file, "the top level", $"\"repository\" '{repository}' is not a valid repository name (lowercase letters, digits and . _ - / separators)");
+        }
+
+        if (!root.TryGetProperty("images", out var images) || images.ValueKind != JsonValueKind.Array || images.GetArrayLength() == 0)
+        {
+            throw Error(file, "the top level", "needs \"images\": a non-empty array of { \"version\", \"dockerfile\", \"architectures\" }");
+        }
+
+        var entries = new List<ImageEntry>();
+        var index = 0;
+        foreach (var image in images.EnumerateArray())
+        {
+            var entry = ReadEntry(file, index++, image);
+            if (entries.Any(e => e.Version == entry.Version))
+            {
+                throw Error(file, $"images[{index - 1}]", $"version '{entry.Version}' is listed twice; each version has one entry");
+            }
+
+            entries.Add(entry);
+        }
+
+        return new ImageMatrix(file, repository, entries);
+    }
+
+    private static ImageEntry ReadEntry(string file, int index, JsonElement image)
+    {
+        var where = $"images[{index}]";
+        if (image.ValueKind != JsonValueKind.Object)
+        {
+            throw Error(file, where, $"must be an object, not {image.ValueKind}");
+        }
+
+        var version = RequiredString(file, where, image, "version");
+        where = $"images[{index}] (version {version})";
+        if (!TagComponent().IsMatch(version))
+        {
+            throw Error(file, where, $"version '{version}' cannot be part of an image tag (letters, digits, '.', '_', '-')");
+        }
+
+        var dockerfile = RequiredString(file, where, image, "dockerfile");
+        var dockerfilePath = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, dockerfile));
+        if (!File.Exists(dockerfilePath))
+        {
+            throw Error(file, where, $"dockerfile '{dockerfile}' does not exist (looked for {dockerfilePath}; paths are relative to the matrix file's folder)");
+        }
+
+        if (!image.TryGetProperty("architectures", out var archs) || archs.ValueKind != JsonValueKind.Array || archs.GetArrayLength() == 0)
+        {
+            throw Error(file, where, $"needs \"architectures\": a non-empty array of {Architectures.KnownNames}");
+        }
+
+        var architectures = new List<Architecture>();
+        foreach (var arch in archs.EnumerateArray())
+        {
+            var name = arch.ValueKind == JsonValueKind.String ? arch.GetString()! : arch.GetRawText();
+            var known = Architectures.Find(name)
+                ?? throw Error(file, where, $"architecture '{name}' is unknown; known architectures: {Architectures.KnownNames}");
+            if (architectures.Contains(known))
+            {
+                throw Error(file, where, $"architecture '{name}' is listed twice");
+            }
+
+            architectures.Add(known);
+        }
+
+        return new ImageEntry(version, dockerfilePath, architectures, ReadBuildArgs(file, where, image));
+    }
+
+    private static Dictionary<string, string> ReadBuildArgs(string file, string where, JsonElement image)
+    {
+        var buildArgs = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!image.TryGetProperty("buildArgs", out var args) || args.ValueKind == JsonValueKind.Null)
+        {
+            return buildArgs;
+        }
+
+        if (args.ValueKind != JsonValueKind.Object)
+        {
+            throw Error(file, where, $"\"buildArgs\" must be an object of NAME: \"value\", not {args.ValueKind}");
+        }
+
+        foreach (var arg in args.EnumerateObject())
+        {
+            if (arg.Value.ValueKind != JsonValueKind.String)
+            {
+                throw Error(file, where, $"build arg '{arg.Name}' must be a string, not {arg.Value.ValueKind}");
+            }
+
+            buildArgs[arg.Name] = arg.Value.GetString()!;
+        }
+
+        return buildArgs;
+    }
+
+    private static string RequiredString(string file, string where, JsonElement element, string name)
+    {
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
+        {
+            throw Error(file, where, $"needs \"{name}\" as a non-empty string");
+        }
+
+        return value.GetString()!;
+    }
+
+    private static CakeException Error(string file, string where, string problem) =>
+        new($"Image matrix '{file}', {where}: {problem}.");
+
+    [GeneratedRegex(@"^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$")]
+    private static partial Regex RepositoryName();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")]
+    private static partial Regex TagComponent();
+}

@@ -1,0 +1,54 @@
+using Build.Context;
+using Build.Docker;
+using Build.Docker.Build;
+using Build.Docker.Inspect;
+using Build.Images;
+using Cake.Common.Diagnostics;
+using Cake.Core;
+using Cake.Frosting;
+
+namespace Build.Tasks;
+
+[TaskName(TaskNames.BuildImage)]
+[TaskDescription("Builds each selected arch image with docker build --platform (qemu for foreign platforms)")]
+[IsDependentOn(typeof(RestoreTask))]
+public sealed class BuildImageTask : FrostingTask<BuildContext>, IPlannedTask
+{
+    public override void Run(BuildContext context)
+    {
+        foreach (var target in context.Selection.Images)
+        {
+            var reference = context.Tags.Reference(context.Tags.ArchTag(target));
+            context.Information("Building {0} for {1} from {2}", reference, target.Architecture.Platform, target.Entry.DockerfilePath);
+
+            var idFile = Path.GetTempFileName();
+            try
+            {
+                context.DockerBuild(target.Entry.ContextDirectory, ImageBuildSettingsFactory.Create(context, target, idFile));
+                VerifyPlatform(context, target, reference);
+                context.State.Built.Add(new BuiltImage(target, reference, File.ReadAllText(idFile).Trim()));
+            }
+            finally
+            {
+                File.Delete(idFile);
+            }
+        }
+    }
+
+    // The classic builder can reuse a base or cache entry of another platform; catch it before the image is pushed.
+    private static void VerifyPlatform(BuildContext context, ImageTarget target, string reference)
+    {
+        var built = context.DockerImagePlatform(reference, new DockerImageInspectSettings { ConfigDirectory = context.DockerConfigDirectory });
+        var wanted = target.Architecture.Platform;
+        if (!built.IsSameMachineAs(wanted) || (wanted.Variant is not null && built.Variant is not null && built.Variant != wanted.Variant))
+        {
+            throw new CakeException(
+                $"{reference} was built for {built}, not {wanted}: the builder reused an image of another platform. " +
+                "Make sure the Dockerfile's base is a multi-platform image pulled from a registry (BuildImage passes --pull), then rebuild.");
+        }
+    }
+
+    public IEnumerable<string> Plan(BuildContext context) =>
+        context.Selection.Images.Select(target => DockerImageBuilder.Render(
+            DockerImageBuilder.GetArguments(target.Entry.ContextDirectory, ImageBuildSettingsFactory.Create(context, target, imageIdFile: null))));
+}

@@ -1,0 +1,41 @@
+using Build.Context;
+using Build.Docker;
+using Build.Docker.Push;
+using Cake.Common.Diagnostics;
+using Cake.Core;
+using Cake.Frosting;
+
+namespace Build.Tasks;
+
+[TaskName(TaskNames.PushImage)]
+[TaskDescription("Pushes each selected arch image and records the digest the registry reports")]
+[IsDependentOn(typeof(BuildImageTask))]
+public sealed class PushImageTask : AsyncFrostingTask<BuildContext>, IPlannedTask
+{
+    public override async Task RunAsync(BuildContext context)
+    {
+        foreach (var target in context.Selection.Images)
+        {
+            var tag = context.Tags.ArchTag(target);
+            var reference = context.Tags.Reference(tag);
+            context.Information("Pushing {0}", reference);
+            context.DockerPush(reference, new DockerImagePushSettings { ConfigDirectory = context.DockerConfigDirectory }, line => context.Verbose("{0}", line));
+
+            var pushed = await context.RegistryClient.HeadManifestAsync(context.Tags.Repository, tag)
+                ?? throw new CakeException($"docker push reported success for {reference}, but the registry has no manifest under that tag.");
+            context.State.Pushed.Add(new PushedImage(target, reference, pushed.Digest));
+            context.Information("Pushed {0} {1}", reference, pushed.Digest);
+        }
+    }
+
+    public IEnumerable<string> Plan(BuildContext context) =>
+        context.Selection.Images.SelectMany(target =>
+        {
+            var tag = context.Tags.ArchTag(target);
+            return new[]
+            {
+                DockerImagePusher.Render(DockerImagePusher.GetArguments(context.Tags.Reference(tag), new DockerImagePushSettings())),
+                $"registry API: HEAD {context.RegistryHost}/v2/{context.Tags.Repository}/manifests/{tag}",
+            };
+        });
+}

@@ -1,0 +1,71 @@
+using Build.Context;
+using Build.Docker;
+using Build.Docker.Login;
+using Build.Docker.Version;
+using Build.Emulation;
+using Cake.Common.Diagnostics;
+using Cake.Frosting;
+
+namespace Build.Tasks;
+
+[TaskName(TaskNames.Restore)]
+[TaskDescription("Checks what the run needs: the Docker engine, qemu emulation for foreign platforms, the registry and its login")]
+public sealed class RestoreTask : AsyncFrostingTask<BuildContext>, IPlannedTask
+{
+    public override async Task RunAsync(BuildContext context)
+    {
+        if (TaskNames.NeedDocker.Any(context.Runs))
+        {
+            var engine = context.DockerEngine(new DockerVersionSettings());
+            context.Information("Docker engine {0} on {1}.", engine.Version, engine.Platform);
+
+            if (context.Runs(TaskNames.BuildImage))
+            {
+                var checker = new BinfmtChecker();
+                foreach (var platform in context.Selection.Images.Select(i => i.Architecture.Platform).Distinct())
+                {
+                    checker.Check(engine.Platform, platform);
+                }
+            }
+        }
+
+        if (context.Options.Registry is not { } registry)
+        {
+            return;
+        }
+
+        if (context.Credentials is { } credentials && context.Runs(TaskNames.PushImage))
+        {
+            context.DockerConfigDirectory = Directory.CreateTempSubdirectory("build-docker-config-").FullName;
+            context.DockerLogin(registry, new DockerLoginSettings
+            {
+                Username = credentials.Username,
+                Password = credentials.Password,
+                ConfigDirectory = context.DockerConfigDirectory,
+            });
+            context.Information("Logged in to {0} as {1} (credentials kept in a run-private DOCKER_CONFIG).", registry, credentials.Username);
+        }
+
+        await context.RegistryClient.CheckAsync();
+        context.Information("Registry {0} answers.", registry);
+    }
+
+    public IEnumerable<string> Plan(BuildContext context)
+    {
+        if (TaskNames.NeedDocker.Any(context.Runs))
+        {
+            yield return DockerVersionRunner.Render(DockerVersionRunner.GetArguments());
+        }
+
+        if (context.Options.Registry is { } registry)
+        {
+            if (context.Credentials is { } credentials && context.Runs(TaskNames.PushImage))
+            {
+                var settings = new DockerLoginSettings { Username = credentials.Username, Password = credentials.Password };
+                yield return DockerLoginRunner.Render(DockerLoginRunner.GetArguments(registry, settings)) + "  (password on standard input)";
+            }
+
+            yield return $"registry API: GET {registry}/v2/";
+        }
+    }
+}

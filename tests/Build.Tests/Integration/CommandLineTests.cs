@@ -1,0 +1,148 @@
+using Build.Tests.Support;
+
+namespace Build.Tests.Integration;
+
+/// <summary>The program as a user runs it: bad input fails early and clearly, --dryrun and Cake's options run no docker command.</summary>
+[Parallelizable(ParallelScope.None)]
+public sealed class CommandLineTests
+{
+    private TempMatrix _matrix = null!;
+    private FakeDocker _docker = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _matrix = TempMatrix.TwoByTwo();
+        _docker = new FakeDocker();
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        _matrix.Dispose();
+        _docker.Dispose();
+    }
+
+    [TestCase("--arch=sparc", "'sparc'", "amd64, arm64v8")]
+    [TestCase("--python-version=9.9", "'9.9'", "3.7, 3.8")]
+    [TestCase("--registry=http://127.0.0.1:5000", "'http://127.0.0.1:5000'", "host[:port]")]
+    [TestCase("--tag-suffix=bad/suffix", "'bad/suffix'", "letters, digits")]
+    public void Should_reject_bad_input_naming_the_value_and_the_valid_ones_before_any_docker_command(string argument, string badValue, string validOnes)
+    {
+        var result = Run("--target=PushImage", "--registry=127.0.0.1:5000", "--tag-suffix=t1", argument);
+
+        Assert.That(result.ExitCode, Is.Not.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Contain(badValue).And.Contain(validOnes));
+        Assert.That(_docker.Calls, Is.Empty);
+    }
+
+    [Test]
+    public void Should_reject_a_matrix_naming_a_missing_dockerfile()
+    {
+        File.Delete(Path.Combine(_matrix.Directory, "python3.8.Dockerfile"));
+
+        var result = Run("--target=BuildImage", "--tag-suffix=t1");
+
+        Assert.That(result.ExitCode, Is.Not.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Contain("python3.8.Dockerfile' does not exist").And.Contain(_matrix.Path).And.Contain("version 3.8"));
+        Assert.That(_docker.Calls, Is.Empty);
+    }
+
+    [Test]
+    public void Should_reject_a_malformed_matrix()
+    {
+        File.WriteAllText(_matrix.Path, """{ "repository": "python", "images": [ { "version": """);
+
+        var result = Run("--target=BuildImage", "--tag-suffix=t1");
+
+        Assert.That(result.ExitCode, Is.Not.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Contain(_matrix.Path).And.Contain("not valid JSON"));
+        Assert.That(_docker.Calls, Is.Empty);
+    }
+
+    [Test]
+    public void Should_ask_for_a_registry_before_building_what_it_cannot_push()
+    {
+        var result = Run("--target=PushImage", "--tag-suffix=t1");
+
+        Assert.That(result.ExitCode, Is.Not.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Contain("--registry=host[:port]").And.Contain("REGISTRY"));
+        Assert.That(_docker.Calls, Is.Empty);
+    }
+
+    [Test]
+    public void Should_print_the_build_plan_with_docker_commands_and_run_none_under_dryrun()
+    {
+        var result = Run("--target=PushImage", "--registry=127.0.0.1:5000", "--tag-suffix=t1", "--arch=arm64v8", "--python-version=3.8", "--dryrun");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Contain("docker build --platform linux/arm64/v8 --file").And.Contain("--tag 127.0.0.1:5000/python:3.8.t1-arm64v8"));
+        Assert.That(result.Output, Does.Contain("--build-arg \"VERSION=3.8\" --build-arg \"ARCH=arm64v8\" --build-arg \"EXTRA=yes\""));
+        Assert.That(result.Output, Does.Contain("docker push 127.0.0.1:5000/python:3.8.t1-arm64v8"));
+        Assert.That(result.Output, Does.Not.Contain("3.8.t1-amd64").And.Not.Contain("3.7.t1"));
+        Assert.That(_docker.Calls, Is.Empty);
+    }
+
+    [Test]
+    public void Should_print_the_manifest_plan_for_every_version_under_dryrun()
+    {
+        var result = Run("--target=PushManifest", "--registry=127.0.0.1:5000", "--tag-suffix=t1", "--dryrun");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Contain("GET 127.0.0.1:5000/v2/python/manifests/3.7.t1-arm64v8"));
+        Assert.That(result.Output, Does.Contain("PUT 127.0.0.1:5000/v2/python/manifests/3.8.t1 ").And.Contain("PUT 127.0.0.1:5000/v2/python/manifests/3.8 "));
+        Assert.That(result.Output, Does.Contain("annotate 3.8.t1-arm64v8 as linux/arm64/v8"));
+        Assert.That(_docker.Calls, Is.Empty);
+    }
+
+    [Test]
+    public void Should_show_the_task_graph_with_tree()
+    {
+        var result = Run("--tree");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Contain("PushManifest").And.Contain("AnnotateArch").And.Contain("CreateManifest").And.Contain("PushImage").And.Contain("BuildImage").And.Contain("Restore"));
+        Assert.That(_docker.Calls, Is.Empty);
+    }
+
+    [Test]
+    public void Should_describe_the_tasks()
+    {
+        var result = Run("--description");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Contain("PushManifest").And.Contain("verifies every platform"));
+    }
+
+    [Test]
+    public void Should_list_cakes_options_with_help()
+    {
+        var result = Run("--help");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Contain("--target").And.Contain("--dryrun").And.Contain("--verbosity"));
+    }
+
+    [Test]
+    public void Should_fail_on_an_unknown_target()
+    {
+        var result = Run("--target=Deploy", "--tag-suffix=t1");
+
+        Assert.That(result.ExitCode, Is.Not.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Contain("Deploy"));
+        Assert.That(_docker.Calls, Is.Empty);
+    }
+
+    [Test]
+    public void Should_fail_when_the_docker_engine_does_not_answer()
+    {
+        var result = Run("--target=BuildImage", "--tag-suffix=t1", "--arch=amd64", "--python-version=3.7");
+
+        Assert.That(result.ExitCode, Is.Not.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Contain("Docker engine does not answer"));
+        Assert.That(_docker.Calls, Has.Count.EqualTo(1).And.All.StartWith("version"));
+    }
+
+    private BuildProgram.Result Run(params string[] arguments) =>
+        BuildProgram.Run([$"--matrix={_matrix.Path}", .. arguments], _docker.Environment);
+}

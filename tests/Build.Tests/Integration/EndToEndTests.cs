@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Build.Images;
+using Build.Registry;
+using Build.Tests.Registry;
+using Build.Tests.Support;
+
+namespace Build.Tests.Integration;
+
+/// <summary>
+/// The CodeBuild batch flow against a real dockerd, a real registry on 127.0.0.1 and qemu: one PushImage run per
+/// (arch, version) node, then the manifest node, checked through the registry's HTTP API and by running the images.
+/// </summary>
+[Parallelizable(ParallelScope.None)]
+public sealed class EndToEndTests
+{
+    private static readonly string[] Versions = ["3.11", "3.11.2"];
+    private static readonly string[] Arches = ["amd64", "arm64v8"];
+    private LocalRegistry _registry = null!;
+    private string _matrixDirectory = null!;
+    private string _matrix = null!;
+
+    [OneTimeSetUp]
+    public async Task PublishBaseAndWriteMatrix()
+    {
+        _registry = await LocalRegistry.StartAsync();
+        var baseImage = await DebianBase.PublishAsync(_registry);
+
+        _matrixDirectory = Directory.CreateTempSubdirectory("e2e-matrix-").FullName;
+        foreach (var dockerfile in Directory.GetFiles(Path.Combine(BuildProgram.RepositoryRoot, "tests", "Build.Tests", "Integration", "Images")))
+        {
+            File.Copy(dockerfile, Path.Combine(_matrixDirectory, Path.GetFileName(dockerfile)));
+        }
+
+        _matrix = Path.Combine(_matrixDirectory, "images.json");
+        File.WriteAllText(_matrix, JsonSerializer.Serialize(new
+        {
+            repository = "python",
+            images = Versions.Select(v => new { version = v, dockerfile = "python.Dockerfile", architectures = Arches, buildArgs = new Dictionary<string, string> { ["BASE_IMAGE"] = baseImage } }),
+        }));
+    }
+
+    [OneTimeTearDown]
+    public void StopRegistry()
+    {
+        _registry?.Dispose();
+        if (_matrixDirectory is not null)
+        {
+            Directory.Delete(_matrixDirectory, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task Should_publish_every_arch_image_and_verified_manifest_lists_pointing_at_them()
+    {
+        foreach (var version in Versions)
+        {
+            foreach (var arch in Arches)
+            {
+                var node = Build("--target=PushImage", $"--arch={arch}", $"--python-version={version}", "--tag-suffix=t1");
+                Assert.That(node.ExitCode, Is.EqualTo(0), node.ToString());
+            }
+        }
+
+        var manifestNode = Build("--target=PushManifest", "--tag-suffix=t1");
+        Assert.That(manifestNode.ExitCode, Is.EqualTo(0), manifestNode.ToString());
+
+        using var client = _registry.CreateClient();
+        foreach (var version in Versions)
+        {
+            var amd64 = await client.HeadManifestAsync("python", $"{version}.t1-amd64");
+            var arm64 = await client.HeadManifestAsync("python", $"{version}.t1-arm64v8");
+            Assert.That(amd64, Is.Not.Null, $"{version}.t1-amd64 is missing");
+            Assert.That(arm64, Is.Not.Null, $"{version}.t1-arm64v8 is missing");
+
+            foreach (var tag in new[] { $"{version}.t1", version })
+            {
+                var list = await client.GetManifestAsync("python", tag);
+                Assert.That(list, Is.Not.Null, $"manifest list {tag} is missing");
+                Assert.That(list!.IsIndex, Is.True, $"{tag} is a {list.MediaType}, not a manifest list");
+                var platforms = list.Descriptors().ToDictionary(d => d.Platform!.ToString(), d => d.Digest);
+                Assert.That(platforms, Is.EqualTo(new Dictionary<string, string>
+                {
+                    ["linux/amd64"] = amd64!.Digest,
+                    ["linux/arm64/v8"] = arm64!.Digest,
+                }), $"manifest list {tag}");
+            }
+
+            Assert.That(manifestNode.Output, Does.Contain($"{_registry.Address}/python:{version}.t1 ").Or.Contain($"{_registry.Address}/python:{version}.t1\n"));
+        }
+
+        // The floating tag runs the arm64 image under emulation, and the amd64 one natively.
+        Assert.That(RunImage("linux/arm64", $"{_registry.Address}/python:3.11"), Is.EqualTo("aarch64"));
+        Assert.That(RunImage("linux/amd64", $"{_registry.Address}/python:3.11"), Is.EqualTo("x86_64"));
+    }
+
+    [Test]
+    public async Task Should_publish_no_manifest_list_when_an_arch_image_is_missing()
+    {
+        var node = Build("--target=PushImage", "--arch=amd64", "--python-version=3.11", "--tag-suffix=t2");
+        Assert.That(node.ExitCode, Is.EqualTo(0), node.ToString());
+
+        var manifestNode = Build("--target=PushManifest", "--tag-suffix=t2");
+
+        Assert.That(manifestNode.ExitCode, Is.Not.EqualTo(0), manifestNode.ToString());
+        Assert.That(manifestNode.Output, Does.Contain($"{_registry.Address}/python:3.11.t2-arm64v8")
+            .And.Contain($"{_registry.Address}/python:3.11.2.t2-amd64")
+            .And.Contain($"{_registry.Address}/python:3.11.2.t2-arm64v8"));
+        Assert.That(manifestNode.Output, Does.Not.Contain($"python:3.11.t2-amd64,"), "an image that is present is not reported missing");
+
+        using var client = _registry.CreateClient();
+        Assert.That(await client.HeadManifestAsync("python", "3.11.t2"), Is.Null);
+        Assert.That(await client.HeadManifestAsync("python", "3.11.2.t2"), Is.Null);
+    }
+
+    private BuildProgram.Result Build(params string[] arguments) =>
+        BuildProgram.Run([$"--matrix={_matrix}", $"--registry={_registry.Address}", .. arguments]);
+
+    private static string RunImage(string platform, string image) =>
+        DebianBase.Run("docker", "run", "--rm", "--pull=always", "--platform", platform, image, "-c", "import platform; print(platform.machine())").Trim();
+}
