@@ -1,0 +1,39 @@
+#!/usr/bin/env pwsh
+# Builds the Frosting build program when its inputs changed, then runs it with every argument passed through.
+# Usage: ./build.ps1 --target=BuildImage --arch=arm64v8   (./build.ps1 --help lists the options)
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+$root = $PSScriptRoot
+$out = Join-Path $root '.artifacts/build'
+$stamp = Join-Path $out '.inputs.sha256'
+
+# Same inputs as build.sh: the build project's sources and the repo-wide MSBuild/SDK settings, by content.
+function Get-InputsHash {
+    $extensions = '.cs', '.csproj', '.props', '.targets', '.json'
+    $files = Get-ChildItem -Path (Join-Path $root 'build') -Recurse -File |
+        Where-Object { $extensions -contains $_.Extension -and $_.FullName -notmatch '[\\/](bin|obj)[\\/]' } |
+        Sort-Object { $_.FullName.Substring($root.Length).Replace('\', '/') } -Culture ([cultureinfo]::InvariantCulture)
+    $files += Get-Item (Join-Path $root 'global.json'), (Join-Path $root 'Directory.Build.props'), (Join-Path $root 'Directory.Build.targets')
+    $lines = $files | ForEach-Object { (Get-FileHash -Algorithm SHA256 $_.FullName).Hash.ToLowerInvariant() + '  ' + $_.FullName.Substring($root.Length + 1).Replace('\', '/') }
+    $bytes = [System.Text.Encoding]::UTF8.GetBytes(($lines -join "`n") + "`n")
+    return [System.BitConverter]::ToString([System.Security.Cryptography.SHA256]::HashData($bytes)).Replace('-', '').ToLowerInvariant()
+}
+
+$current = Get-InputsHash
+$dll = Join-Path $out 'Build.dll'
+if (-not (Test-Path $dll) -or -not (Test-Path $stamp) -or (Get-Content $stamp -Raw).Trim() -ne $current) {
+    if (-not (Get-Command dotnet -ErrorAction SilentlyContinue)) {
+        Write-Error 'build.ps1: the .NET SDK is not installed (dotnet not on PATH). Install .NET SDK 10 (see global.json), then rerun.'
+        exit 127
+    }
+    Write-Host 'build.ps1: building the build program (its sources changed)...'
+    & dotnet build (Join-Path $root 'build/Build.csproj') --configuration Release --output $out --nologo --verbosity quiet -p:UseAppHost=false
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    Set-Content -Path $stamp -Value $current -NoNewline
+}
+
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+& dotnet $dll @args
+exit $LASTEXITCODE
