@@ -28,7 +28,7 @@ if (-not (Test-Path $dll) -or -not (Test-Path $stamp) -or (Get-Content $stamp -R
         exit 127
     }
     Write-Host 'build.ps1: building the build program (its sources changed)...'
-    & dotnet build (Join-Path $root 'build/Build.csproj') --configuration Release --output $out --nologo --verbosity quiet -p:UseAppHost=false
+    & dotnet build (Join-Path $root 'build/Build.csproj') --configuration Release --output $out --nologo --verbosity quiet -clp:NoSummary -p:UseAppHost=false
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
     Set-Content -Path $stamp -Value $current -NoNewline
 }

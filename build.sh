@@ -22,7 +22,7 @@ if [[ ! -f "$out/Build.dll" || ! -f "$stamp" || "$(cat "$stamp")" != "$current" 
     exit 127
   fi
   echo "build.sh: building the build program (its sources changed)..." >&2
-  dotnet build "$root/build/Build.csproj" --configuration Release --output "$out" --nologo --verbosity quiet -p:UseAppHost=false >&2
+  dotnet build "$root/build/Build.csproj" --configuration Release --output "$out" --nologo --verbosity quiet -clp:NoSummary -p:UseAppHost=false >&2
   echo "$current" > "$stamp"
 fi
 

@@ -10,7 +10,10 @@ public sealed record SourceInfo(string? Revision, DateTimeOffset? CommitTime, st
 
     public string? ShortRevision => Revision is { Length: >= 7 } ? Revision[..7] : Revision;
 
-    /// <summary>A remote URL without user info, so that a token in a clone URL never lands in an image label.</summary>
+    /// <summary>
+    /// The remote as a label may show it: without user info (a token in a clone URL must never land in an image),
+    /// and null for a local path, which means nothing outside this machine.
+    /// </summary>
     public static string? StripCredentials(string? url)
     {
         if (string.IsNullOrWhiteSpace(url))
@@ -18,11 +21,12 @@ public sealed record SourceInfo(string? Revision, DateTimeOffset? CommitTime, st
             return null;
         }
 
-        if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.UserInfo))
+        if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "ssh" or "git")
         {
-            return new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty }.Uri.ToString();
+            return string.IsNullOrEmpty(uri.UserInfo) ? url : new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty }.Uri.ToString();
         }
 
-        return url;
+        // scp-like git@host:org/repo.git
+        return url.Contains('@') && url.Contains(':') && !url.StartsWith('/') ? url : null;
     }
 }

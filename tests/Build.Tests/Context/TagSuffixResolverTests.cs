@@ -33,6 +33,8 @@ public sealed class TagSuffixResolverTests
     [TestCase("https://user:token@github.com/org/repo.git", "https://github.com/org/repo.git")]
     [TestCase("git@github.com:org/repo.git", "git@github.com:org/repo.git")]
     [TestCase("", null)]
+    [TestCase("/work/main", null)]
+    [TestCase("file:///work/main", null)]
     public void Should_strip_credentials_from_the_source_url(string url, string? expected) =>
         Assert.That(SourceInfo.StripCredentials(url), Is.EqualTo(expected));
 }
