@@ -8,6 +8,7 @@ public static class TaskNames
     public const string CreateManifest = "CreateManifest";
     public const string AnnotateArch = "AnnotateArch";
     public const string PushManifest = "PushManifest";
+    public const string Publish = "Publish";
     public const string Default = "Default";
 
     /// <summary>Tasks that talk to a registry and so need --registry.</summary>

@@ -96,6 +96,18 @@ public sealed class CommandLineTests
     }
 
     [Test]
+    public void Should_plan_the_whole_batch_with_publish()
+    {
+        var result = Run("--target=Publish", "--registry=127.0.0.1:5000", "--tag-suffix=t1", "--dryrun");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Contain("docker build --platform linux/amd64").And.Contain("docker push 127.0.0.1:5000/python:3.7.t1-arm64v8"));
+        Assert.That(result.Output, Does.Contain("PUT 127.0.0.1:5000/v2/python/manifests/3.7 "));
+        Assert.That(result.Output.IndexOf("PushImage:", StringComparison.Ordinal), Is.LessThan(result.Output.IndexOf("PushManifest:", StringComparison.Ordinal)));
+        Assert.That(_docker.Calls, Is.Empty);
+    }
+
+    [Test]
     public void Should_show_the_task_graph_with_tree()
     {
         var result = Run("--tree");

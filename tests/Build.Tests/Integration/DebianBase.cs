@@ -62,7 +62,9 @@ public static class DebianBase
         if (!File.Exists(path))
         {
             TestContext.Progress.WriteLine($"Making the Debian bookworm {debianArch} root filesystem with mmdebstrap (cached in {CacheDirectory})...");
-            var partial = path + ".partial";
+            // mmdebstrap picks the output format from the extension: keep ".tar".
+            var partial = Path.Combine(CacheDirectory, $"bookworm-{debianArch}.partial.tar");
+            File.Delete(partial);
             Run("mmdebstrap", $"--arch={debianArch}", "--variant=minbase", "--include=python3-minimal", "bookworm", partial);
             File.Move(partial, path, overwrite: true);
         }

@@ -112,6 +112,30 @@ public sealed class EndToEndTests
         Assert.That(await client.HeadManifestAsync("python", "3.11.2.t2"), Is.Null);
     }
 
+    [Test]
+    public async Task Should_log_in_with_a_private_docker_config_and_never_print_the_password()
+    {
+        var credentials = new RegistryCredentials("builder", "pa55-" + Guid.NewGuid().ToString("N"));
+        using var secured = await LocalRegistry.StartAsync(credentials);
+        var userConfig = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker", "config.json");
+        var userConfigBefore = File.Exists(userConfig) ? File.ReadAllText(userConfig) : null;
+
+        var node = BuildProgram.Run(
+            [$"--matrix={_matrix}", $"--registry={secured.Address}", "--target=PushImage", "--arch=amd64", "--python-version=3.11", "--tag-suffix=t3", "--verbosity=diagnostic"],
+            new Dictionary<string, string?> { ["REGISTRY_USERNAME"] = credentials.Username, ["REGISTRY_PASSWORD"] = credentials.Password });
+
+        Assert.That(node.ExitCode, Is.EqualTo(0), node.ToString());
+        Assert.That(node.Output, Does.Not.Contain(credentials.Password));
+        Assert.That(node.Output, Does.Contain("Logged in to " + secured.Address));
+        var privateConfig = System.Text.RegularExpressions.Regex.Match(node.Output, @"Removed the run's private DOCKER_CONFIG (\S+)\.").Groups[1].Value;
+        Assert.That(privateConfig, Is.Not.Empty, "the run should report removing its private DOCKER_CONFIG");
+        Assert.That(Directory.Exists(privateConfig), Is.False);
+        Assert.That(File.Exists(userConfig) ? File.ReadAllText(userConfig) : null, Is.EqualTo(userConfigBefore), "the user's ~/.docker/config.json must not change");
+
+        using var client = secured.CreateClient(credentials);
+        Assert.That(await client.HeadManifestAsync("python", "3.11.t3-amd64"), Is.Not.Null);
+    }
+
     private BuildProgram.Result Build(params string[] arguments) =>
         BuildProgram.Run([$"--matrix={_matrix}", $"--registry={_registry.Address}", .. arguments]);
 
