@@ -28,8 +28,14 @@ if (-not (Test-Path $dll) -or -not (Test-Path $stamp) -or (Get-Content $stamp -R
         exit 127
     }
     Write-Host 'build.ps1: building the build program (its sources changed)...'
-    & dotnet build (Join-Path $root 'build/Build.csproj') --configuration Release --output $out --nologo --verbosity quiet -clp:NoSummary -p:UseAppHost=false
-    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    New-Item -ItemType Directory -Force -Path $out | Out-Null
+    $log = Join-Path $out '.build.log'
+    & dotnet build (Join-Path $root 'build/Build.csproj') --configuration Release --output $out --nologo --verbosity quiet -p:UseAppHost=false *> $log
+    if ($LASTEXITCODE -ne 0) {
+        Get-Content $log | Write-Host
+        Write-Error "build.ps1: the build program does not compile (log above, also in $log)."
+        exit $LASTEXITCODE
+    }
     Set-Content -Path $stamp -Value $current -NoNewline
 }
 

@@ -22,7 +22,12 @@ if [[ ! -f "$out/Build.dll" || ! -f "$stamp" || "$(cat "$stamp")" != "$current" 
     exit 127
   fi
   echo "build.sh: building the build program (its sources changed)..." >&2
-  dotnet build "$root/build/Build.csproj" --configuration Release --output "$out" --nologo --verbosity quiet -clp:NoSummary -p:UseAppHost=false >&2
+  mkdir -p "$out"
+  if ! dotnet build "$root/build/Build.csproj" --configuration Release --output "$out" --nologo --verbosity quiet -p:UseAppHost=false > "$out/.build.log" 2>&1; then
+    cat "$out/.build.log" >&2
+    echo "build.sh: the build program does not compile (log above, also in $out/.build.log)." >&2
+    exit 1
+  fi
   echo "$current" > "$stamp"
 fi
 

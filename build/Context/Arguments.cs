@@ -10,6 +10,7 @@ public static class Arguments
     public const string Repository = "repository";
     public const string TagSuffix = "tag-suffix";
     public const string UseDate = "use-date";
+    public const string InstallPrerequisites = "install-prerequisites";
 
     // Cake's dry-run switch and its aliases, as Cake.Frosting accepts them.
     public static readonly string[] DryRun = ["dryrun", "noop", "whatif"];

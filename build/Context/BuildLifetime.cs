@@ -27,6 +27,14 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
                 $"{string.Join(", ", needsRegistry)} need a registry: pass --registry=host[:port] (e.g. --registry=127.0.0.1:5000) or set REGISTRY.");
         }
 
+        var needsRegistryForBase = matrix.Base is not null || matrix.Images.Any(i => i.BuildArgs.Values.Any(v => v.Contains(ImageBuildSettingsFactory.RegistryPlaceholder, StringComparison.Ordinal)));
+        if (options.Registry is null && needsRegistryForBase && tasks.Contains(TaskNames.BuildImage, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new CakeException(
+                $"The matrix '{matrix.FilePath}' builds on a base published to the target registry ({ImageBuildSettingsFactory.RegistryPlaceholder}), so it needs one: " +
+                "pass --registry=host[:port] (e.g. --registry=127.0.0.1:5000) or set REGISTRY.");
+        }
+
         var source = SourceInfoReader.Read(context);
         var tags = new ImageTags(options.Registry, options.Repository ?? matrix.Repository, TagSuffixResolver.Resolve(options, source));
         var credentials = RegistryCredentialsReader.Read(context.Environment);

@@ -13,7 +13,8 @@ public sealed partial record BuildOptions(
     string? Repository,
     string? TagSuffix,
     bool UseDate,
-    bool DryRun)
+    bool DryRun,
+    bool? InstallPrerequisites = null)
 {
     public static BuildOptions Parse(ICakeContext context)
     {
@@ -25,7 +26,8 @@ public sealed partial record BuildOptions(
             Repository: Argument(context, Arguments.Repository),
             TagSuffix: ArgumentOrEnvironment(context, Arguments.TagSuffix, EnvVars.TagSuffix),
             UseDate: Flag(context, Arguments.UseDate) || context.EnvironmentVariable(EnvVars.UseEpoch) is "1" or "true",
-            DryRun: Arguments.DryRun.Any(context.HasArgument));
+            DryRun: Arguments.DryRun.Any(context.HasArgument),
+            InstallPrerequisites: context.HasArgument(Arguments.InstallPrerequisites) ? Flag(context, Arguments.InstallPrerequisites) : null);
         options.Validate();
         return options;
     }
@@ -53,7 +55,7 @@ public sealed partial record BuildOptions(
         Argument(context, name) ?? NullIfEmpty(context.EnvironmentVariable(variable));
 
     private static bool Flag(ICakeContext context, string name) =>
-        context.HasArgument(name) && context.Argument(name, "true") is "" or "true" or "1";
+        context.HasArgument(name) && context.Argument(name, "true").ToLowerInvariant() is "" or "true" or "1";
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

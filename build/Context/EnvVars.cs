@@ -22,4 +22,7 @@ public static class EnvVars
     public const string SourceDateEpoch = "SOURCE_DATE_EPOCH";
 
     public const string DockerConfig = "DOCKER_CONFIG";
+
+    // Where BaseImage caches mmdebstrap root filesystems (default ~/.cache/python-images).
+    public const string ImagesCache = "PYTHON_IMAGES_CACHE";
 }

@@ -3,17 +3,20 @@ namespace Build.Context;
 public static class TaskNames
 {
     public const string Restore = "Restore";
+    public const string BaseImage = "BaseImage";
     public const string BuildImage = "BuildImage";
+    public const string TestImage = "TestImage";
     public const string PushImage = "PushImage";
     public const string CreateManifest = "CreateManifest";
     public const string AnnotateArch = "AnnotateArch";
     public const string PushManifest = "PushManifest";
     public const string Publish = "Publish";
+    public const string CheckDockerfiles = "CheckDockerfiles";
     public const string Default = "Default";
 
     /// <summary>Tasks that talk to a registry and so need --registry.</summary>
     public static readonly string[] NeedRegistry = [PushImage, CreateManifest, AnnotateArch, PushManifest];
 
     /// <summary>Tasks that run the docker CLI.</summary>
-    public static readonly string[] NeedDocker = [BuildImage, PushImage];
+    public static readonly string[] NeedDocker = [BaseImage, BuildImage, TestImage, PushImage];
 }

@@ -1,7 +1,9 @@
 using Build.Docker.Build;
 using Build.Docker.Inspect;
+using Build.Docker.Load;
 using Build.Docker.Login;
 using Build.Docker.Push;
+using Build.Docker.Run;
 using Build.Docker.Version;
 using Build.Images;
 using Cake.Core;
@@ -25,4 +27,10 @@ public static class DockerAliases
 
     public static Platform DockerImagePlatform(this ICakeContext context, string image, DockerImageInspectSettings settings) =>
         new DockerImageInspector(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).GetPlatform(image, settings);
+
+    public static IReadOnlyList<string> DockerRun(this ICakeContext context, string image, IReadOnlyList<string> command, DockerRunSettings settings) =>
+        new DockerRunner(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).Run(image, command, settings);
+
+    public static void DockerLoad(this ICakeContext context, string archive, DockerImageLoadSettings settings) =>
+        new DockerImageLoader(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).Load(archive, settings);
 }

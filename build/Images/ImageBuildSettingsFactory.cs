@@ -24,9 +24,9 @@ public static class ImageBuildSettingsFactory
         // VERSION and ARCH as the original buildspecs passed them; the entry's own args may add to them.
         settings.BuildArgs.Add(new("VERSION", target.Version));
         settings.BuildArgs.Add(new("ARCH", target.Architecture.Name));
-        foreach (var arg in target.Entry.BuildArgs.Where(a => a.Key is not ("VERSION" or "ARCH")))
+        foreach (var (name, value) in target.Entry.BuildArgs.Where(a => a.Key is not ("VERSION" or "ARCH")))
         {
-            settings.BuildArgs.Add(arg);
+            settings.BuildArgs.Add(new(name, ExpandRegistry(context, value)));
         }
 
         foreach (var label in Labels(context, target))
@@ -36,6 +36,12 @@ public static class ImageBuildSettingsFactory
 
         return settings;
     }
+
+    /// <summary>The placeholder for the target registry in a build arg, e.g. a base the build published there itself.</summary>
+    public const string RegistryPlaceholder = "{registry}";
+
+    private static string ExpandRegistry(BuildContext context, string value) =>
+        value.Contains(RegistryPlaceholder, StringComparison.Ordinal) ? value.Replace(RegistryPlaceholder, context.RegistryHost, StringComparison.Ordinal) : value;
 
     private static IEnumerable<KeyValuePair<string, string>> Labels(BuildContext context, ImageTarget target)
     {

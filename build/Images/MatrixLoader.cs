@@ -65,7 +65,44 @@ public static partial class MatrixLoader
             entries.Add(entry);
         }
 
-        return new ImageMatrix(file, repository, entries);
+        return new ImageMatrix(file, repository, entries, ReadBase(file, root));
+    }
+
+    private static BaseImageSpec? ReadBase(string file, JsonElement root)
+    {
+        if (!root.TryGetProperty("base", out var spec) || spec.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        const string where = "\"base\"";
+        if (spec.ValueKind != JsonValueKind.Object)
+        {
+            throw Error(file, where, "must be an object { \"repository\", \"tag\", \"suite\", \"packages\" }");
+        }
+
+        var repository = RequiredString(file, where, spec, "repository");
+        if (!RepositoryName().IsMatch(repository))
+        {
+            throw Error(file, where, $"repository '{repository}' is not a valid repository name");
+        }
+
+        var tag = RequiredString(file, where, spec, "tag");
+        if (!TagComponent().IsMatch(tag) || tag == "latest")
+        {
+            throw Error(file, where, $"tag '{tag}' must be a tag other than 'latest' (letters, digits, '.', '_', '-')");
+        }
+
+        var suite = RequiredString(file, where, spec, "suite");
+        var packages = spec.TryGetProperty("packages", out var list) && list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray().Select(p => p.GetString() ?? string.Empty).ToList()
+            : throw Error(file, where, "needs \"packages\": the Debian packages to include, e.g. [\"python3\", \"python3-pip\"]");
+        if (packages.Any(p => !DebianPackage().IsMatch(p)))
+        {
+            throw Error(file, where, $"packages must be Debian package names; got {string.Join(", ", packages.Select(p => $"'{p}'"))}");
+        }
+
+        return new BaseImageSpec(repository, tag, suite, packages);
     }
 
     private static ImageEntry ReadEntry(string file, int index, JsonElement image)
@@ -109,7 +146,15 @@ public static partial class MatrixLoader
             architectures.Add(known);
         }
 
-        return new ImageEntry(version, dockerfilePath, architectures, ReadBuildArgs(file, where, image));
+        string? legacy = null;
+        if (image.TryGetProperty("legacy", out var note) && note.ValueKind != JsonValueKind.Null)
+        {
+            legacy = note.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(note.GetString())
+                ? note.GetString()
+                : throw Error(file, where, "\"legacy\" must say why the entry is legacy, e.g. \"Amazon Linux 2 reached end of support on 2026-06-30\"");
+        }
+
+        return new ImageEntry(version, dockerfilePath, architectures, ReadBuildArgs(file, where, image), legacy);
     }
 
     private static Dictionary<string, string> ReadBuildArgs(string file, string where, JsonElement image)
@@ -156,4 +201,7 @@ public static partial class MatrixLoader
 
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")]
     private static partial Regex TagComponent();
+
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9+.-]+$")]
+    private static partial Regex DebianPackage();
 }

@@ -11,7 +11,7 @@ namespace Build.Tasks;
 
 [TaskName(TaskNames.BuildImage)]
 [TaskDescription("Builds each selected arch image with docker build --platform (qemu for foreign platforms)")]
-[IsDependentOn(typeof(RestoreTask))]
+[IsDependentOn(typeof(BaseImageTask))]
 public sealed class BuildImageTask : FrostingTask<BuildContext>, IPlannedTask
 {
     public override void Run(BuildContext context)
@@ -20,6 +20,10 @@ public sealed class BuildImageTask : FrostingTask<BuildContext>, IPlannedTask
         {
             var reference = context.Tags.Reference(context.Tags.ArchTag(target));
             context.Information("Building {0} for {1} from {2}", reference, target.Architecture.Platform, target.Entry.DockerfilePath);
+            if (target.Entry.Legacy is { } legacy)
+            {
+                context.Warning("{0} is a legacy image: {1}. Build it only to keep existing users going; plan their move to a current entry.", reference, legacy);
+            }
 
             var idFile = Path.GetTempFileName();
             try

@@ -9,7 +9,7 @@ namespace Build.Tasks;
 
 [TaskName(TaskNames.PushImage)]
 [TaskDescription("Pushes each selected arch image and records the digest the registry reports")]
-[IsDependentOn(typeof(BuildImageTask))]
+[IsDependentOn(typeof(TestImageTask))]
 public sealed class PushImageTask : AsyncFrostingTask<BuildContext>, IPlannedTask
 {
     public override async Task RunAsync(BuildContext context)

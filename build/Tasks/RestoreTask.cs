@@ -3,6 +3,7 @@ using Build.Docker;
 using Build.Docker.Login;
 using Build.Docker.Version;
 using Build.Emulation;
+using Build.Prerequisites;
 using Cake.Common.Diagnostics;
 using Cake.Frosting;
 
@@ -14,6 +15,8 @@ public sealed class RestoreTask : AsyncFrostingTask<BuildContext>, IPlannedTask
 {
     public override async Task RunAsync(BuildContext context)
     {
+        await new MachineSetup(context).EnsureAsync();
+
         if (TaskNames.NeedDocker.Any(context.Runs))
         {
             var engine = context.DockerEngine(new DockerVersionSettings());

@@ -146,12 +146,12 @@ public sealed class CommandLineTests
     }
 
     [Test]
-    public void Should_fail_when_the_docker_engine_does_not_answer()
+    public void Should_say_how_to_start_the_docker_engine_when_it_may_not_start_it()
     {
-        var result = Run("--target=BuildImage", "--tag-suffix=t1", "--arch=amd64", "--python-version=3.7");
+        var result = Run("--target=BuildImage", "--tag-suffix=t1", "--arch=amd64", "--python-version=3.7", "--install-prerequisites=false");
 
         Assert.That(result.ExitCode, Is.Not.EqualTo(0), result.ToString());
-        Assert.That(result.Output, Does.Contain("Docker engine does not answer"));
+        Assert.That(result.Output, Does.Contain("This machine is not ready: start the Docker engine").And.Contain("--install-prerequisites"));
         Assert.That(_docker.Calls, Has.Count.EqualTo(1).And.All.StartWith("version"));
     }
 

@@ -20,10 +20,9 @@ public sealed class EndToEndTests
     private string _matrix = null!;
 
     [OneTimeSetUp]
-    public async Task PublishBaseAndWriteMatrix()
+    public async Task StartRegistryAndWriteMatrix()
     {
         _registry = await LocalRegistry.StartAsync();
-        var baseImage = await DebianBase.PublishAsync(_registry);
 
         _matrixDirectory = Directory.CreateTempSubdirectory("e2e-matrix-").FullName;
         foreach (var dockerfile in Directory.GetFiles(Path.Combine(BuildProgram.RepositoryRoot, "tests", "Build.Tests", "Integration", "Images")))
@@ -32,11 +31,9 @@ public sealed class EndToEndTests
         }
 
         _matrix = Path.Combine(_matrixDirectory, "images.json");
-        File.WriteAllText(_matrix, JsonSerializer.Serialize(new
-        {
-            repository = "python",
-            images = Versions.Select(v => new { version = v, dockerfile = "python.Dockerfile", architectures = Arches, buildArgs = new Dictionary<string, string> { ["BASE_IMAGE"] = baseImage } }),
-        }));
+        // The product's own BaseImage task makes the Debian base with mmdebstrap (cached) and publishes it to the registry.
+        WriteMatrix(_matrix, Versions);
+        WriteMatrix(Path.Combine(_matrixDirectory, "wrong-version.json"), ["3.9"]);
     }
 
     [OneTimeTearDown]
@@ -136,9 +133,32 @@ public sealed class EndToEndTests
         Assert.That(await client.HeadManifestAsync("python", "3.11.t3-amd64"), Is.Not.Null);
     }
 
+    [Test]
+    public async Task Should_push_nothing_when_the_image_has_another_python_than_the_matrix_says()
+    {
+        // The "3.9" entry builds the same Dockerfile, whose base has Debian's Python 3.11.
+        var node = BuildProgram.Run([$"--matrix={Path.Combine(_matrixDirectory, "wrong-version.json")}", $"--registry={_registry.Address}", "--target=PushImage", "--arch=arm64v8", "--tag-suffix=t4"]);
+
+        Assert.That(node.ExitCode, Is.Not.EqualTo(0), node.ToString());
+        Assert.That(node.Output, Does.Contain("TestImage failed").And.Contain("python is 3.11").And.Contain("version 3.9"));
+        using var client = _registry.CreateClient();
+        Assert.That(await client.HeadManifestAsync("python", "3.9.t4-arm64v8"), Is.Null);
+    }
+
+    private static void WriteMatrix(string path, IEnumerable<string> versions)
+    {
+        var buildArgs = new Dictionary<string, string> { ["BASE_IMAGE"] = "{registry}/debian-python:bookworm" };
+        File.WriteAllText(path, JsonSerializer.Serialize(new
+        {
+            repository = "python",
+            @base = new { repository = "debian-python", tag = "bookworm", suite = "bookworm", packages = new[] { "python3", "python3-pip", "python-is-python3" } },
+            images = versions.Select(v => new { version = v, dockerfile = "python.Dockerfile", architectures = Arches, buildArgs }),
+        }));
+    }
+
     private BuildProgram.Result Build(params string[] arguments) =>
         BuildProgram.Run([$"--matrix={_matrix}", $"--registry={_registry.Address}", .. arguments]);
 
     private static string RunImage(string platform, string image) =>
-        DebianBase.Run("docker", "run", "--rm", "--pull=always", "--platform", platform, image, "-c", "import platform; print(platform.machine())").Trim();
+        Shell.Run("docker", "run", "--rm", "--pull=always", "--platform", platform, image, "-c", "import platform; print(platform.machine())").Trim();
 }

@@ -1,0 +1,284 @@
+using System.Diagnostics;
+using Build.Context;
+using Build.Emulation;
+using Build.Images;
+using Build.Registry;
+using Cake.Common.Diagnostics;
+using Cake.Core;
+
+namespace Build.Prerequisites;
+
+/// <summary>
+/// Makes a fresh Debian/Ubuntu machine able to run the job: installs Docker, qemu/binfmt, mmdebstrap and Debian's
+/// registry when they are missing, starts dockerd and a loopback-only registry. It acts only when it may (root on
+/// Debian/Ubuntu, or --install-prerequisites); otherwise it says exactly what to install and start.
+/// </summary>
+public sealed class MachineSetup(BuildContext context)
+{
+    private readonly List<string> _packages = [];
+    private readonly List<string> _actions = [];
+
+    public async Task EnsureAsync()
+    {
+        var needsDocker = TaskNames.NeedDocker.Any(context.Runs);
+        if (needsDocker && Which("docker") is null)
+        {
+            _packages.Add("docker.io");
+        }
+
+        if (needsDocker && Which("dockerd") is not null && !DockerAnswers())
+        {
+            _actions.Add("start the Docker engine");
+        }
+
+        if (context.Runs(TaskNames.BuildImage) && ForeignPlatforms().Any())
+        {
+            if (!File.Exists("/usr/bin/qemu-aarch64-static") && !File.Exists("/usr/bin/qemu-aarch64"))
+            {
+                _packages.Add("qemu-user-static");
+            }
+
+            if (Which("update-binfmts") is null)
+            {
+                _packages.Add("binfmt-support");
+            }
+        }
+
+        if (context.Matrix.Base is not null && context.Runs(TaskNames.BaseImage) && Which("mmdebstrap") is null)
+        {
+            _packages.Add("mmdebstrap");
+        }
+
+        var localRegistry = await LocalRegistryToStartAsync();
+        if (localRegistry is not null && Which("docker-registry") is null)
+        {
+            _packages.Add("docker-registry");
+        }
+
+        if (_packages.Count == 0 && _actions.Count == 0 && localRegistry is null)
+        {
+            return;
+        }
+
+        if (!MayInstall())
+        {
+            throw new CakeException(Instructions(localRegistry));
+        }
+
+        if (_packages.Count > 0)
+        {
+            context.Information("Installing {0} (apt-get)...", string.Join(" ", _packages));
+            Run("apt-get", "update", "-qq");
+            Run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", .. _packages]);
+        }
+
+        if (needsDocker && !DockerAnswers())
+        {
+            StartDaemon("dockerd", [], "/var/log/dockerd.log");
+            WaitFor("the Docker engine", DockerAnswers);
+        }
+
+        if (context.Runs(TaskNames.BuildImage))
+        {
+            EnableBinfmt();
+        }
+
+        if (localRegistry is not null)
+        {
+            await StartRegistryAsync(localRegistry);
+        }
+    }
+
+    private IEnumerable<Platform> ForeignPlatforms()
+    {
+        var host = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture switch
+        {
+            System.Runtime.InteropServices.Architecture.Arm64 => new Platform("linux", "arm64"),
+            _ => new Platform("linux", "amd64"),
+        };
+        return context.Selection.Images.Select(i => i.Architecture.Platform).Where(p => !p.IsSameMachineAs(host)).Distinct();
+    }
+
+    private bool MayInstall()
+    {
+        if (context.Options.InstallPrerequisites is { } explicitly)
+        {
+            return explicitly;
+        }
+
+        var isRoot = Environment.UserName == "root" || Environment.GetEnvironmentVariable("EUID") == "0";
+        return isRoot && File.Exists("/etc/debian_version") && Which("apt-get") is not null;
+    }
+
+    // A registry we may start: a loopback address that does not answer. Remote registries are never started here.
+    private async Task<Uri?> LocalRegistryToStartAsync()
+    {
+        if (context.Options.Registry is not { } registry || !TaskNames.NeedRegistry.Concat([TaskNames.BaseImage]).Any(context.Runs))
+        {
+            return null;
+        }
+
+        var uri = RegistryEndpoint.BaseUri(registry);
+        if (!RegistryEndpoint.IsLoopback(uri))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+            using var _ = await http.GetAsync(new Uri(uri, "v2/"));
+            return null;
+        }
+        catch (HttpRequestException)
+        {
+            return uri;
+        }
+    }
+
+    private async Task StartRegistryAsync(Uri registry)
+    {
+        // Listens on the loopback address only; storage and config under the build's cache.
+        var folder = Path.Combine(BaseImagePublisher.CacheDirectory, $"registry-{registry.Port}");
+        Directory.CreateDirectory(folder);
+        var config = Path.Combine(folder, "config.yml");
+        File.WriteAllText(config, $"""
+            version: 0.1
+            log:
+              level: warn
+            storage:
+              filesystem:
+                rootdirectory: {Path.Combine(folder, "data")}
+              delete:
+                enabled: true
+            http:
+              addr: {registry.Host}:{registry.Port}
+            """);
+        StartDaemon("docker-registry", ["serve", config], Path.Combine(folder, "registry.log"));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        WaitFor($"the registry at {registry}", () =>
+        {
+            try
+            {
+                using var response = http.GetAsync(new Uri(registry, "v2/")).GetAwaiter().GetResult();
+                return true;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        });
+        await Task.CompletedTask;
+        context.Information("Started a registry on {0} (loopback only; data in {1}).", registry.Authority, folder);
+    }
+
+    private void EnableBinfmt()
+    {
+        if (!File.Exists(Path.Combine(BinfmtChecker.DefaultDirectory, "status")))
+        {
+            Run("mount", "-t", "binfmt_misc", "binfmt_misc", BinfmtChecker.DefaultDirectory);
+        }
+
+        foreach (var platform in ForeignPlatforms())
+        {
+            var cpu = platform.Architecture == "arm64" ? "aarch64" : platform.Architecture;
+            if (!File.Exists(Path.Combine(BinfmtChecker.DefaultDirectory, "qemu-" + cpu)) || !File.ReadAllLines(Path.Combine(BinfmtChecker.DefaultDirectory, "qemu-" + cpu)).Contains("enabled"))
+            {
+                Run("update-binfmts", "--enable", "qemu-" + cpu);
+            }
+        }
+    }
+
+    private string Instructions(Uri? registry)
+    {
+        var steps = new List<string>();
+        if (_packages.Count > 0)
+        {
+            steps.Add($"install {string.Join(" ", _packages)} (Debian/Ubuntu: `sudo apt-get install {string.Join(" ", _packages)}`)");
+        }
+
+        if (_actions.Count > 0)
+        {
+            steps.Add("start the Docker engine (`sudo dockerd &` or `sudo systemctl start docker`)");
+        }
+
+        if (registry is not null)
+        {
+            steps.Add($"start a registry at {registry.Authority} (e.g. `docker-registry serve tests/registry.yml &`, which listens on 127.0.0.1:5000)");
+        }
+
+        return $"This machine is not ready: {string.Join("; ", steps)}. Or rerun as root on Debian/Ubuntu, or with --install-prerequisites, to let the build do it.";
+    }
+
+    private bool DockerAnswers()
+    {
+        try
+        {
+            return Run("docker", ["version", "--format", "{{.Server.Version}}"], throwOnError: false) == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+
+    private void StartDaemon(string tool, IReadOnlyList<string> arguments, string logFile)
+    {
+        context.Information("Starting {0} (log: {1})...", tool, logFile);
+        var start = new ProcessStartInfo("setsid") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = false };
+        start.ArgumentList.Add("sh");
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("exec \"$0\" \"$@\" >>\"$LOGFILE\" 2>&1 </dev/null &");
+        start.ArgumentList.Add(tool);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["LOGFILE"] = logFile;
+        using var process = Process.Start(start) ?? throw new CakeException($"Could not start {tool}.");
+        process.WaitForExit();
+    }
+
+    private static void WaitFor(string what, Func<bool> ready)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!ready())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new CakeException($"Started {what}, but it did not answer within 60 seconds.");
+            }
+
+            Thread.Sleep(500);
+        }
+    }
+
+    private int Run(string tool, params string[] arguments) => Run(tool, arguments, throwOnError: true);
+
+    private int Run(string tool, IReadOnlyList<string> arguments, bool throwOnError)
+    {
+        var start = new ProcessStartInfo(tool) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
+        using var process = Process.Start(start) ?? throw new CakeException($"Could not start {tool}.");
+        var error = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (throwOnError && process.ExitCode != 0)
+        {
+            throw new CakeException($"`{tool} {string.Join(' ', arguments)}` failed (exit {process.ExitCode}): {error.Result.Trim()}");
+        }
+
+        return process.ExitCode;
+    }
+
+    private static string? Which(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator)
+            .Select(directory => Path.Combine(directory, tool))
+            .FirstOrDefault(File.Exists);
+}
