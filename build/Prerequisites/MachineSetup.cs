@@ -21,13 +21,13 @@ public sealed class MachineSetup(BuildContext context)
     public async Task EnsureAsync()
     {
         var needsDocker = TaskNames.NeedDocker.Any(context.Runs);
-        if (needsDocker && Which("docker") is null)
+        if (needsDocker && !DockerAnswers())
         {
-            _packages.Add("docker.io");
-        }
+            if (Which("dockerd") is null)
+            {
+                _packages.Add("docker.io");
+            }
 
-        if (needsDocker && Which("dockerd") is not null && !DockerAnswers())
-        {
             _actions.Add("start the Docker engine");
         }
 

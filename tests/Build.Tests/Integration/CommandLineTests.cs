@@ -155,6 +155,44 @@ public sealed class CommandLineTests
         Assert.That(_docker.Calls, Has.Count.EqualTo(1).And.All.StartWith("version"));
     }
 
+    [Test]
+    public void Should_start_a_loopback_registry_when_none_answers_and_it_may()
+    {
+        var port = Registry.LocalRegistry.FreePort();
+        var cache = Directory.CreateTempSubdirectory("images-cache-").FullName;
+        try
+        {
+            var result = BuildProgram.Run(
+                [$"--matrix={_matrix.Path}", "--target=PushManifest", $"--registry=127.0.0.1:{port}", "--tag-suffix=t1", "--install-prerequisites"],
+                new Dictionary<string, string?>(_docker.Environment) { ["PYTHON_IMAGES_CACHE"] = cache });
+
+            // The registry is new and empty, so the manifest node then fails, naming what is missing.
+            Assert.That(result.Output, Does.Contain($"Started a registry on 127.0.0.1:{port}"), result.ToString());
+            Assert.That(result.Output, Does.Contain($"127.0.0.1:{port}/python:3.7.t1-amd64"));
+            Assert.That(result.ExitCode, Is.Not.EqualTo(0));
+            var config = File.ReadAllText(Path.Combine(cache, $"registry-{port}", "config.yml"));
+            Assert.That(config, Does.Contain($"addr: 127.0.0.1:{port}"), "a registry the build starts listens on the loopback address only");
+            using var http = new HttpClient();
+            Assert.That(http.GetAsync($"http://127.0.0.1:{port}/v2/").Result.IsSuccessStatusCode, Is.True);
+        }
+        finally
+        {
+            Shell.Run("pkill", "-f", $"registry-{port}/config.yml");
+            Directory.Delete(cache, recursive: true);
+        }
+    }
+
+    [Test]
+    public void Should_say_what_to_start_when_no_registry_answers_and_it_may_not()
+    {
+        var port = Registry.LocalRegistry.FreePort();
+
+        var result = Run("--target=PushManifest", $"--registry=127.0.0.1:{port}", "--tag-suffix=t1", "--install-prerequisites=false");
+
+        Assert.That(result.ExitCode, Is.Not.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Contain($"start a registry at 127.0.0.1:{port}").And.Contain("docker-registry serve"));
+    }
+
     private BuildProgram.Result Run(params string[] arguments) =>
         BuildProgram.Run([$"--matrix={_matrix.Path}", .. arguments], _docker.Environment);
 }

@@ -258,7 +258,7 @@ public sealed class LocalRegistry : IDisposable
             : throw new InvalidOperationException($"htpasswd -Bbn failed ({process.ExitCode}): {await stderr}");
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
