@@ -53,6 +53,7 @@ public sealed class BuildImageTask : FrostingTask<BuildContext>, IPlannedTask
     }
 
     public IEnumerable<string> Plan(BuildContext context) =>
-        context.Selection.Images.Select(target => DockerImageBuilder.Render(
-            DockerImageBuilder.GetArguments(target.Entry.ContextDirectory, ImageBuildSettingsFactory.Create(context, target, imageIdFile: null))));
+        context.Selection.Images.Select(target =>
+            (target.Entry.Legacy is { } legacy ? $"(legacy image: {legacy}) " : string.Empty) +
+            DockerImageBuilder.Render(DockerImageBuilder.GetArguments(target.Entry.ContextDirectory, ImageBuildSettingsFactory.Create(context, target, imageIdFile: null))));
 }

@@ -24,7 +24,7 @@ public sealed class TestImageTask : FrostingTask<BuildContext>, IPlannedTask
             var problems = ImageSmokeTest.Problems(result, target);
             if (problems.Count == 0)
             {
-                context.Information("{0}: Python {1} on {2}, {3}", reference, result.PythonVersion, result.Machine, result.PipVersion);
+                context.Information("{0}: {1} on {2}, {3}", reference, result.PythonVersion, result.Machine, result.PipVersion);
                 continue;
             }
 

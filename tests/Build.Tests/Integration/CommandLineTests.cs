@@ -107,6 +107,20 @@ public sealed class CommandLineTests
         Assert.That(_docker.Calls, Is.Empty);
     }
 
+    [TestCase("dockerfiles/images.json", "3.13", "--build-arg \"VERSION=3.13\"")]
+    [TestCase("dockerfiles/legacy.json", "3.8", "(legacy image: Amazon Linux 2 reached end of support on 2026-06-30)")]
+    [TestCase("dockerfiles/local.json", "3.11", "--build-arg \"BASE_IMAGE=127.0.0.1:5000/debian-python:bookworm\"")]
+    public void Should_plan_the_repositorys_matrices_under_dryrun(string matrix, string version, string expected)
+    {
+        var result = BuildProgram.Run(
+            [$"--matrix={matrix}", "--target=Publish", "--registry=127.0.0.1:5000", "--tag-suffix=t1", "--dryrun"], _docker.Environment);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Contain($"docker build --platform linux/arm64/v8").And.Contain($"--tag 127.0.0.1:5000/python:{version}.t1-arm64v8").And.Contain(expected));
+        Assert.That(result.Output, Does.Contain("TestImage:").And.Contain($"docker run --rm --platform linux/arm64/v8 --pull=never --entrypoint \"sh\" 127.0.0.1:5000/python:{version}.t1-arm64v8"));
+        Assert.That(_docker.Calls, Is.Empty);
+    }
+
     [Test]
     public void Should_show_the_task_graph_with_tree()
     {
