@@ -1,6 +1,7 @@
 using Build.Images;
 using Build.Registry;
 using Cake.Core;
+using Cake.Core.Diagnostics;
 using Cake.Frosting;
 
 namespace Build.Context;
@@ -38,7 +39,7 @@ public sealed class BuildContext(ICakeContext context) : FrostingContext(context
     public string RegistryHost => Options.Registry
         ?? throw new CakeException("No registry: pass --registry=host[:port] or set REGISTRY.");
 
-    public RegistryClient RegistryClient => _registry ??= new RegistryClient(RegistryHost, Credentials, log: line => Log.Write(Cake.Core.Diagnostics.Verbosity.Verbose, Cake.Core.Diagnostics.LogLevel.Verbose, "{0}", line));
+    public RegistryClient RegistryClient => _registry ??= new RegistryClient(RegistryHost, Credentials, log: line => Log.Write(Verbosity.Verbose, LogLevel.Verbose, "{0}", line));
 
     public void DisposeRegistry()
     {

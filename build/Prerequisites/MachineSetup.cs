@@ -85,7 +85,7 @@ public sealed class MachineSetup(BuildContext context)
 
         if (localRegistry is not null)
         {
-            await StartRegistryAsync(localRegistry);
+            StartRegistry(localRegistry);
         }
     }
 
@@ -136,7 +136,7 @@ public sealed class MachineSetup(BuildContext context)
         }
     }
 
-    private async Task StartRegistryAsync(Uri registry)
+    private void StartRegistry(Uri registry)
     {
         // Listens on the loopback address only; storage and config under the build's cache.
         var folder = Path.Combine(BaseImagePublisher.CacheDirectory, $"registry-{registry.Port}");
@@ -168,7 +168,6 @@ public sealed class MachineSetup(BuildContext context)
                 return false;
             }
         });
-        await Task.CompletedTask;
         context.Information("Started a registry on {0} (loopback only; data in {1}).", registry.Authority, folder);
     }
 
