@@ -17,16 +17,39 @@ public sealed class RegistryClient : IDisposable
     private const int MaxManifestBytes = 16 * 1024 * 1024;
 
     private readonly HttpClient _http;
-    private readonly RegistryCredentials? _credentials;
+    private readonly RegistryCredentials? _fixedCredentials;
+    private readonly Func<CancellationToken, Task<RegistryCredentials>>? _credentialSource;
+    private RegistryCredentials? _credentials;
     private readonly Action<string>? _log;
     private readonly ConcurrentDictionary<string, string> _tokens = new(StringComparer.Ordinal);
 
     public RegistryClient(string registry, RegistryCredentials? credentials = null, HttpMessageHandler? handler = null, Action<string>? log = null)
+        : this(registry, credentials, null, handler, log)
+    {
+    }
+
+    /// <summary>
+    /// A client whose login comes from <paramref name="credentialSource"/>, asked before each request (an ECR token cache
+    /// answers from memory and renews the token before it expires).
+    /// </summary>
+    public RegistryClient(string registry, Func<CancellationToken, Task<RegistryCredentials>> credentialSource, HttpMessageHandler? handler = null, Action<string>? log = null)
+        : this(registry, null, credentialSource, handler, log)
+    {
+    }
+
+    private RegistryClient(
+        string registry,
+        RegistryCredentials? credentials,
+        Func<CancellationToken, Task<RegistryCredentials>>? credentialSource,
+        HttpMessageHandler? handler,
+        Action<string>? log)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(registry);
         BaseUri = RegistryEndpoint.BaseUri(registry);
         Registry = BaseUri.Authority;
+        _fixedCredentials = credentials;
         _credentials = credentials;
+        _credentialSource = credentialSource;
         _log = log;
         _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         _http.MaxResponseContentBufferSize = MaxManifestBytes;
@@ -183,6 +206,7 @@ public sealed class RegistryClient : IDisposable
     /// <summary>Sends with the cached token or Basic credentials; on a Bearer challenge gets a token and retries once.</summary>
     private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> createRequest, Target target, bool push, CancellationToken ct)
     {
+        _credentials = _credentialSource is null ? _fixedCredentials : await _credentialSource(ct).ConfigureAwait(false);
         var scope = target.Scope(push);
         var response = await SendOnceAsync(createRequest(), scope, target, ct).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Unauthorized)

@@ -1,3 +1,4 @@
+using Build.Aws;
 using Build.Context;
 using Build.Registry;
 using Cake.Common.Diagnostics;
@@ -19,10 +20,19 @@ public sealed class PushManifestTask : AsyncFrostingTask<BuildContext>, IPlanned
             var expected = entries.ToDictionary(e => e.Item2, e => e.Descriptor.Digest);
             var tags = context.Tags.ManifestTags(list.Entry.Version);
 
-            string? digest = null;
+            var digest = Digests.Sha256(composed.Body);
             foreach (var tag in tags)
             {
-                digest = await context.RegistryClient.PutManifestAsync(context.Tags.Repository, tag, composed.MediaType, composed.Body);
+                if (context.Ecr?.Repository is { IsImmutable: true } &&
+                    await ImmutableTags.AlreadyPushedAsync(context.RegistryClient, context.Tags.Repository, tag, [digest], "manifest list"))
+                {
+                    context.Information("{0} already holds this manifest list (immutable tag): nothing to push", context.Tags.Reference(tag));
+                }
+                else
+                {
+                    digest = await context.RegistryClient.PutManifestAsync(context.Tags.Repository, tag, composed.MediaType, composed.Body);
+                }
+
                 var readBack = await context.RegistryClient.GetManifestAsync(context.Tags.Repository, tag);
                 ManifestListVerifier.ThrowIfInvalid(context.Tags.Reference(tag), readBack, expected);
                 context.Information("Pushed and verified {0} {1}", context.Tags.Reference(tag), digest);
@@ -31,7 +41,7 @@ public sealed class PushManifestTask : AsyncFrostingTask<BuildContext>, IPlanned
             context.State.Published.Add(new PublishedManifestList(
                 list.Entry.Version,
                 tags.Select(context.Tags.Reference).ToList(),
-                digest!,
+                digest,
                 expected.Keys.Select(p => p.ToString()).Order(StringComparer.Ordinal).ToList()));
         }
     }

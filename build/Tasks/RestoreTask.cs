@@ -1,3 +1,4 @@
+using Build.Aws;
 using Build.Context;
 using Build.Docker;
 using Build.Docker.Login;
@@ -29,6 +30,12 @@ public sealed class RestoreTask : AsyncFrostingTask<BuildContext>, IPlannedTask
             }
         }
 
+        if (context.Ecr is { } ecr)
+        {
+            await EcrRestore.RunAsync(context, ecr);
+            return;
+        }
+
         if (context.Options.Registry is not { } registry)
         {
             return;
@@ -57,7 +64,14 @@ public sealed class RestoreTask : AsyncFrostingTask<BuildContext>, IPlannedTask
             yield return DockerVersionRunner.Render(DockerVersionRunner.GetArguments());
         }
 
-        if (context.Options.Registry is { } registry)
+        if (context.Options.IsEcr && TaskNames.NeedRegistry.Any(context.Runs))
+        {
+            foreach (var step in EcrRestore.Plan(context))
+            {
+                yield return step;
+            }
+        }
+        else if (context.Options.Registry is { } registry)
         {
             if (context.Credentials is { } credentials && context.Runs(TaskNames.PushImage))
             {

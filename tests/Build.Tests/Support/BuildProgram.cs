@@ -35,6 +35,16 @@ public static class BuildProgram
         }
 
         start.Environment["NO_COLOR"] = "1";
+
+        // No AWS identity of the machine leaks in either, and the SDK never probes the instance metadata address.
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal) || k == "PUBLIC_REGISTRY").ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
+        start.Environment["AWS_CONFIG_FILE"] = "/nonexistent/aws/config";
+        start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/aws/credentials";
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
             if (value is null)
