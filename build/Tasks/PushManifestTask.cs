@@ -7,7 +7,7 @@ using Cake.Frosting;
 namespace Build.Tasks;
 
 [TaskName(TaskNames.PushManifest)]
-[TaskDescription("Pushes each version's manifest list under version.suffix and version, then reads them back and verifies every platform's digest")]
+[TaskDescription("Pushes each version's manifest list under version.suffix and version, then reads them back and verifies every platform's digest; with --public-registry, promotes images and lists to ECR Public")]
 [IsDependentOn(typeof(AnnotateArchTask))]
 public sealed class PushManifestTask : AsyncFrostingTask<BuildContext>, IPlannedTask
 {
@@ -43,6 +43,11 @@ public sealed class PushManifestTask : AsyncFrostingTask<BuildContext>, IPlanned
                 tags.Select(context.Tags.Reference).ToList(),
                 digest,
                 expected.Keys.Select(p => p.ToString()).Order(StringComparer.Ordinal).ToList()));
+
+            if (context.PublicRegistry is not null)
+            {
+                await Promotion.PromoteAsync(context, list, composed, expected);
+            }
         }
     }
 
@@ -51,5 +56,5 @@ public sealed class PushManifestTask : AsyncFrostingTask<BuildContext>, IPlanned
         {
             $"registry API: PUT {context.RegistryHost}/v2/{context.Tags.Repository}/manifests/{tag} (manifest list of {entry.ArchitectureNames})",
             $"registry API: GET {context.RegistryHost}/v2/{context.Tags.Repository}/manifests/{tag} (verify each platform's digest)",
-        }));
+        }).Concat(Promotion.Plan(context, entry.Version)));
 }

@@ -25,6 +25,7 @@ public sealed class EcrManifestNodeTests
     private TempMatrix _matrix = null!;
     private FakeDocker _docker = null!;
     private string _password = null!;
+    private LocalRegistry _public = null!;
 
     [OneTimeSetUp]
     public async Task StartEmulatorAndRegistry()
@@ -35,12 +36,15 @@ public sealed class EcrManifestNodeTests
         _aws = await AwsEmulator.StartAsync(AccessKey, SecretKey);
         _aws.ProxyEndpoint = $"http://{_registry.Address}";
         _aws.RegistryPassword = _password;
+        _aws.PublicRegistryPassword = "ecr-public-token-" + Guid.NewGuid().ToString("N");
+        _public = await LocalRegistry.StartAsync(new RegistryCredentials("AWS", _aws.PublicRegistryPassword));
     }
 
     [OneTimeTearDown]
     public async Task Stop()
     {
         _registry?.Dispose();
+        _public?.Dispose();
         if (_aws is not null)
         {
             await _aws.DisposeAsync();
@@ -184,6 +188,34 @@ public sealed class EcrManifestNodeTests
 
         Assert.That(collision.ExitCode, Is.Not.EqualTo(0), collision.ToString());
         Assert.That(collision.Output, Does.Contain("The ECR repository node-h").And.Contain("is IMMUTABLE").And.Contain("tag '3.8.t1'"));
+    }
+
+    [Test]
+    public async Task Should_promote_the_images_and_the_same_verified_lists_to_the_public_registry()
+    {
+        var (amd64, arm64) = await PushArchImagesAsync("node-i", "3.8.t1");
+
+        var result = Run("node-i", "--target=PushManifest", "--python-version=3.8", "--tag-suffix=t1", $"--public-registry={_public.Address}/alias");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        var publicToken = _aws.Requests.Single(r => r.Service == "ecr-public");
+        Assert.That(publicToken.Operation, Is.EqualTo("GetAuthorizationToken"));
+        Assert.That(publicToken.Headers["authorization"], Does.Contain("/us-east-1/ecr-public/aws4_request"));
+        Assert.That(publicToken.SignatureValid, Is.True);
+
+        using var privateClient = _registry.CreateClient();
+        using var publicClient = _public.CreateClient();
+        Assert.That((await publicClient.HeadManifestAsync("alias/node-i", "3.8.t1-amd64"))?.Digest, Is.EqualTo(amd64));
+        Assert.That((await publicClient.HeadManifestAsync("alias/node-i", "3.8.t1-arm64v8"))?.Digest, Is.EqualTo(arm64));
+        foreach (var tag in new[] { "3.8.t1", "3.8" })
+        {
+            var privateList = await privateClient.GetManifestAsync("node-i", tag);
+            var publicList = await publicClient.GetManifestAsync("alias/node-i", tag);
+            Assert.That(publicList?.Digest, Is.EqualTo(privateList!.Digest), tag);
+        }
+
+        Assert.That(result.Output, Does.Contain($"Promoted and verified {_public.Address}/alias/node-i:3.8"));
+        Assert.That(result.Output, Does.Not.Contain(_aws.PublicRegistryPassword));
     }
 
     private async Task<(string Amd64, string Arm64)> PushArchImagesAsync(string repository, string prefix)
