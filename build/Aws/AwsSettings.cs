@@ -28,6 +28,10 @@ public sealed class AwsSettings
 
     public Func<string, string?> Environment { get; }
 
+    /// <summary>Settings from known values, not the default chain (tests, tools).</summary>
+    public static AwsSettings For(string region, AWSCredentials credentials, string? account, Func<string, string?> environment) =>
+        new(region, credentials, account, environment);
+
     public Uri Endpoint(AwsService service) => AwsEndpoints.Resolve(service, RegionName, Environment);
 
     /// <summary>
