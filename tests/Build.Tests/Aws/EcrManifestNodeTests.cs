@@ -120,8 +120,32 @@ public sealed class EcrManifestNodeTests
 
         Assert.That(result.ExitCode, Is.Not.EqualTo(0), result.ToString());
         Assert.That(_aws.Requests.First().SignatureValid, Is.False);
-        Assert.That(result.Output, Does.Contain("rejected the request's credentials or signature").And.Contain("InvalidSignatureException").Or.Contain("SignatureDoesNotMatch"));
+        Assert.That(result.Output, Does.Contain("STS GetCallerIdentity: AWS rejected the request's credentials or signature (SignatureDoesNotMatch"));
         Assert.That(result.Output, Does.Contain("AWS_SECRET_ACCESS_KEY"));
+    }
+
+    [Test]
+    public async Task Should_take_the_account_from_aws_account_id_without_asking_sts()
+    {
+        await PushArchImagesAsync("node-j", "3.8.t1");
+
+        var result = Run("node-j", ["--target=PushManifest", "--python-version=3.8", "--tag-suffix=t1"], new() { ["AWS_ACCOUNT_ID"] = "111122223333" });
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(_aws.Operations, Does.Not.Contain("GetCallerIdentity"));
+        Assert.That(_aws.Repositories["node-j"]["registryId"]!.GetValue<string>(), Is.EqualTo("111122223333"));
+    }
+
+    [Test]
+    public void Should_plan_the_ecr_calls_and_make_none_under_dryrun()
+    {
+        var result = Run("node-k", "--target=PushManifest", "--tag-suffix=t1", "--dryrun", "--public-registry=public.ecr.aws/alias");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Contain("STS GetCallerIdentity").And.Contain("ECR GetAuthorizationToken").And.Contain("CreateRepository when missing"));
+        Assert.That(result.Output, Does.Contain("PUT <account>.dkr.ecr.us-east-1.amazonaws.com/v2/node-k/manifests/3.8.t1"));
+        Assert.That(result.Output, Does.Contain("public.ecr.aws/v2/alias/node-k/manifests/3.8"));
+        Assert.That(_aws.Requests, Is.Empty);
     }
 
     [Test]

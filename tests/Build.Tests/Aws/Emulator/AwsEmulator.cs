@@ -158,12 +158,13 @@ public sealed class AwsEmulator : IAsyncDisposable
     private IResult CreateRepository(JsonObject request)
     {
         var name = request["repositoryName"]!.GetValue<string>();
+        var registryId = request["registryId"]?.GetValue<string>() ?? Account;
         var repository = new JsonObject
         {
-            ["repositoryArn"] = $"arn:aws:ecr:us-east-1:{Account}:repository/{name}",
-            ["registryId"] = Account,
+            ["repositoryArn"] = $"arn:aws:ecr:us-east-1:{registryId}:repository/{name}",
+            ["registryId"] = registryId,
             ["repositoryName"] = name,
-            ["repositoryUri"] = $"{Account}.dkr.ecr.us-east-1.amazonaws.com/{name}",
+            ["repositoryUri"] = $"{registryId}.dkr.ecr.us-east-1.amazonaws.com/{name}",
             ["createdAt"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
             ["imageTagMutability"] = request["imageTagMutability"]?.GetValue<string>() ?? "MUTABLE",
             ["imageScanningConfiguration"] = request["imageScanningConfiguration"]?.DeepClone() ?? new JsonObject { ["scanOnPush"] = false },
