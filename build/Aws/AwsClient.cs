@@ -182,9 +182,3 @@ public sealed class AwsClient : IDisposable
         response.Headers.TryGetValues("x-amzn-requestid", out var values) ? values.FirstOrDefault()
         : response.Headers.TryGetValues("x-amz-request-id", out values) ? values.FirstOrDefault() : null;
 }
-
-/// <summary>An AWS answer: the body, and the error when the call failed with a non-transient error.</summary>
-public sealed record AwsAnswer(string Body, AwsError? Error)
-{
-    public override string ToString() => Error is null ? "AwsAnswer { ok }" : $"AwsAnswer {{ {Error} }}";
-}

@@ -131,20 +131,3 @@ public sealed class EcrClient(AwsClient client)
         _ => DateTimeOffset.UtcNow.AddHours(12),
     };
 }
-
-public enum TagMutability
-{
-    Mutable,
-    Immutable,
-}
-
-public sealed record EcrRepository(string Name, string RegistryId, string? Uri, TagMutability TagMutability)
-{
-    public bool IsImmutable => TagMutability == TagMutability.Immutable;
-}
-
-/// <summary>A registry login from GetAuthorizationToken. <see cref="ToString"/> never shows the password.</summary>
-public sealed record EcrToken(RegistryCredentials Credentials, DateTimeOffset ExpiresAt, string ProxyEndpoint)
-{
-    public override string ToString() => $"EcrToken {{ {ProxyEndpoint}, user {Credentials.Username}, expires {ExpiresAt:u} }}";
-}

@@ -10,7 +10,7 @@ using Cake.Frosting;
 namespace Build.Tasks;
 
 [TaskName(TaskNames.Restore)]
-[TaskDescription("Checks what the run needs: the Docker engine, qemu emulation for foreign platforms, the registry and its login")]
+[TaskDescription("Checks what the run needs: the Docker engine, qemu emulation for foreign platforms, the registry and its login (ECR: account, token, repository)")]
 public sealed class RestoreTask : AsyncFrostingTask<BuildContext>, IPlannedTask
 {
     public override async Task RunAsync(BuildContext context)
