@@ -35,12 +35,18 @@ public sealed class AwsSettings
     public Uri Endpoint(AwsService service) => AwsEndpoints.Resolve(service, RegionName, Environment);
 
     /// <summary>
-    /// The region: <paramref name="regionArgument"/> (--region), then the ECR host's, AWS_REGION, AWS_DEFAULT_REGION
+    /// The region: the ECR host's (--region may only agree with it), <paramref name="regionArgument"/> (--region), AWS_REGION, AWS_DEFAULT_REGION
     /// (which the SDK alone ignores), then the profile.
     /// </summary>
     public static string? ResolveRegion(string? regionArgument, string? hostRegion, Func<string, string?> environment)
     {
-        var region = regionArgument ?? hostRegion ?? NullIfEmpty(environment(EnvVars.AwsRegion)) ?? NullIfEmpty(environment(EnvVars.AwsDefaultRegion));
+        if (regionArgument is not null && hostRegion is not null && !string.Equals(regionArgument, hostRegion, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new CakeException(
+                $"--region '{regionArgument}' contradicts the ECR registry's region '{hostRegion}' (from --registry): leave --region out, or give the registry of that region.");
+        }
+
+        var region = hostRegion ?? regionArgument ?? NullIfEmpty(environment(EnvVars.AwsRegion)) ?? NullIfEmpty(environment(EnvVars.AwsDefaultRegion));
         if (region is not null)
         {
             return region;

@@ -67,4 +67,32 @@ public sealed class AwsEndpointsTests
     {
         Assert.That(EcrRegistryHost.TryParse(host), Is.Null);
     }
+
+    [Test]
+    public void Should_take_the_region_from_the_argument_then_aws_region_then_aws_default_region()
+    {
+        var environment = new Dictionary<string, string> { ["AWS_REGION"] = "eu-west-1", ["AWS_DEFAULT_REGION"] = "eu-west-2" };
+
+        Assert.That(AwsSettings.ResolveRegion("ap-south-1", null, environment.GetValueOrDefault), Is.EqualTo("ap-south-1"));
+        Assert.That(AwsSettings.ResolveRegion(null, null, environment.GetValueOrDefault), Is.EqualTo("eu-west-1"));
+        Assert.That(AwsSettings.ResolveRegion(null, null, new Dictionary<string, string> { ["AWS_DEFAULT_REGION"] = "eu-west-2" }.GetValueOrDefault), Is.EqualTo("eu-west-2"));
+        Assert.That(AwsSettings.ResolveRegion(null, "us-west-2", environment.GetValueOrDefault), Is.EqualTo("us-west-2"));
+    }
+
+    [Test]
+    public void Should_refuse_a_region_that_contradicts_the_ecr_host()
+    {
+        var error = Assert.Throws<CakeException>(() => AwsSettings.ResolveRegion("eu-west-1", "us-west-2", _ => null));
+
+        Assert.That(error!.Message, Does.Contain("'eu-west-1'").And.Contain("'us-west-2'"));
+    }
+
+    [Test]
+    public void Should_name_the_repository_that_does_not_exist()
+    {
+        var error = AwsErrors.Explain(AwsService.Ecr, "BatchGetImage", "team/python",
+            new AwsError(System.Net.HttpStatusCode.BadRequest, "RepositoryNotFoundException", "The repository with name 'team/python' does not exist", null));
+
+        Assert.That(error.Message, Does.Contain("the repository team/python does not exist"));
+    }
 }
