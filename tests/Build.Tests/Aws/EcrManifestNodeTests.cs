@@ -102,6 +102,21 @@ public sealed class EcrManifestNodeTests
     }
 
     [Test]
+    public async Task Should_run_the_manifest_node_through_build_sh()
+    {
+        var (amd64, arm64) = await PushArchImagesAsync("node-l", "3.8.t1");
+
+        var result = BuildProgram.RunScript(
+            [$"--matrix={_matrix.Path}", "--repository=node-l", "--target=PushManifest", "--python-version=3.8", "--tag-suffix=t1"], Environment());
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(_aws.Operations, Does.Contain("GetCallerIdentity").And.Contain("CreateRepository"));
+        using var client = _registry.CreateClient();
+        var list = await client.GetManifestAsync("node-l", "3.8");
+        Assert.That(list!.Descriptors().Select(d => d.Digest), Is.EquivalentTo(new[] { amd64, arm64 }));
+    }
+
+    [Test]
     public void Should_sign_requests_exactly_as_botocore_does()
     {
         var result = Run("node-b", "--target=CreateManifest", "--python-version=3.8", "--tag-suffix=t1");
@@ -253,13 +268,7 @@ public sealed class EcrManifestNodeTests
 
     private BuildProgram.Result Run(string repository, string[] arguments, Dictionary<string, string?> overrides)
     {
-        var environment = new Dictionary<string, string?>(_docker.Environment)
-        {
-            ["AWS_ACCESS_KEY_ID"] = AccessKey,
-            ["AWS_SECRET_ACCESS_KEY"] = SecretKey,
-            ["AWS_DEFAULT_REGION"] = "us-east-1",
-            ["AWS_ENDPOINT_URL"] = _aws.Url.ToString(),
-        };
+        var environment = Environment();
         foreach (var (name, value) in overrides)
         {
             environment[name] = value;
@@ -267,6 +276,14 @@ public sealed class EcrManifestNodeTests
 
         return BuildProgram.Run([$"--matrix={_matrix.Path}", $"--repository={repository}", .. arguments], environment);
     }
+
+    private Dictionary<string, string?> Environment() => new(_docker.Environment)
+    {
+        ["AWS_ACCESS_KEY_ID"] = AccessKey,
+        ["AWS_SECRET_ACCESS_KEY"] = SecretKey,
+        ["AWS_DEFAULT_REGION"] = "us-east-1",
+        ["AWS_ENDPOINT_URL"] = _aws.Url.ToString(),
+    };
 
     /// <summary>The Authorization header botocore's SigV4Auth computes for the same method, URL, headers, body and time.</summary>
     private string BotocoreAuthorization(RecordedRequest request)

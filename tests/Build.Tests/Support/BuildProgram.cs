@@ -13,16 +13,23 @@ public static class BuildProgram
 
     public static string RepositoryRoot { get; } = Build.Context.RepositoryRoot.Locate();
 
-    public static Result Run(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
+    public static Result Run(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null) =>
+        Run("dotnet", typeof(Build.Context.BuildContext).Assembly.Location, arguments, environment, timeout);
+
+    /// <summary>Runs <c>./build.sh</c> itself (which builds the program into .artifacts/ when its sources changed), as a CodeBuild node does.</summary>
+    public static Result RunScript(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null) =>
+        Run("bash", Path.Combine(RepositoryRoot, "build.sh"), arguments, environment, timeout);
+
+    private static Result Run(string program, string first, IEnumerable<string> arguments, IDictionary<string, string?>? environment, TimeSpan? timeout)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = RepositoryRoot,
         };
-        start.ArgumentList.Add(typeof(Build.Context.BuildContext).Assembly.Location);
+        start.ArgumentList.Add(first);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
