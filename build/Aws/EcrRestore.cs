@@ -41,10 +41,22 @@ public static class EcrRestore
         if (context.Runs(TaskNames.PushImage))
         {
             Login(context, registry, token.Credentials);
+            ecr.DockerLogin = token;
         }
 
         await context.RegistryClient.CheckAsync();
         context.Information("Registry {0} answers.", registry);
+    }
+
+    /// <summary>Logs docker in again when the cached token was renewed since (a run that outlives a token).</summary>
+    public static async Task RefreshDockerLoginAsync(BuildContext context, EcrSession ecr)
+    {
+        var token = await ecr.Tokens.GetAsync();
+        if (ecr.DockerLogin is not null && !ReferenceEquals(token, ecr.DockerLogin))
+        {
+            Login(context, context.RegistryHost, token.Credentials);
+            ecr.DockerLogin = token;
+        }
     }
 
     /// <summary>docker login into the run's private DOCKER_CONFIG (created on first use, removed at teardown).</summary>

@@ -36,6 +36,9 @@ public sealed class EcrSession : IDisposable
 
     public EcrTokenCache? PublicTokens { get; private set; }
 
+    /// <summary>The token docker is logged in with (run-private DOCKER_CONFIG), or null before the login.</summary>
+    public EcrToken? DockerLogin { get; set; }
+
     public EcrTokenCache PublicTokensFor(string registry) =>
         PublicTokens ??= new EcrTokenCache(ct => Ecr.GetPublicAuthorizationTokenAsync(registry, ct));
 

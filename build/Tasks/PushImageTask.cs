@@ -34,6 +34,11 @@ public sealed class PushImageTask : AsyncFrostingTask<BuildContext>, IPlannedTas
                 }
             }
 
+            if (context.Ecr is { } ecr)
+            {
+                await EcrRestore.RefreshDockerLoginAsync(context, ecr);
+            }
+
             context.Information("Pushing {0}", reference);
             context.DockerPush(reference, new DockerImagePushSettings { ConfigDirectory = context.DockerConfigDirectory }, line => context.Verbose("{0}", line));
 

@@ -74,6 +74,10 @@ public sealed class EcrEndToEndTests
     {
         var userConfig = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker", "config.json");
         var userConfigBefore = File.Exists(userConfig) ? File.ReadAllText(userConfig) : null;
+        while (_aws.Requests.TryDequeue(out _))
+        {
+        }
+
         var runs = new List<BuildProgram.Result>();
         foreach (var arch in Arches)
         {
@@ -140,6 +144,23 @@ public sealed class EcrEndToEndTests
 
         Assert.That(collision.ExitCode, Is.Not.EqualTo(0), collision.ToString());
         Assert.That(collision.Output, Does.Contain("The ECR repository python-immutable").And.Contain("is IMMUTABLE").And.Contain($"tag '{Version}.i1-amd64'"));
+    }
+
+    [Test]
+    public void Should_log_docker_in_again_when_the_token_was_renewed_before_a_push()
+    {
+        _aws.TokenLifetime = TimeSpan.FromMinutes(10);
+        try
+        {
+            var node = Build("python-renewed", "--target=PushImage", "--arch=amd64", $"--python-version={Version}", "--tag-suffix=r1");
+
+            Assert.That(node.ExitCode, Is.EqualTo(0), node.ToString());
+            Assert.That(Regex.Matches(node.Output, "Logged in to " + Regex.Escape(_registry.Address)), Has.Count.EqualTo(2), node.ToString());
+        }
+        finally
+        {
+            _aws.TokenLifetime = TimeSpan.FromHours(12);
+        }
     }
 
     private BuildProgram.Result Build(string repository, params string[] arguments) =>

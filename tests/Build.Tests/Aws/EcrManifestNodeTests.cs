@@ -57,6 +57,7 @@ public sealed class EcrManifestNodeTests
         _matrix = TempMatrix.TwoByTwo();
         _docker = new FakeDocker();
         _aws.Faults.Clear();
+        _aws.TokenLifetime = TimeSpan.FromHours(12);
         while (_aws.Requests.TryDequeue(out _))
         {
         }
@@ -114,6 +115,29 @@ public sealed class EcrManifestNodeTests
         using var client = _registry.CreateClient();
         var list = await client.GetManifestAsync("node-l", "3.8");
         Assert.That(list!.Descriptors().Select(d => d.Digest), Is.EquivalentTo(new[] { amd64, arm64 }));
+    }
+
+    [Test]
+    public async Task Should_renew_a_token_that_is_about_to_expire()
+    {
+        await PushArchImagesAsync("node-m", "3.8.t1");
+        _aws.TokenLifetime = TimeSpan.FromMinutes(10);
+
+        var result = Run("node-m", "--target=PushManifest", "--python-version=3.8", "--tag-suffix=t1");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(_aws.Operations.Count(o => o == "GetAuthorizationToken"), Is.GreaterThan(1), "a token with less than 15 minutes left is fetched anew");
+    }
+
+    [Test]
+    public async Task Should_fetch_one_token_for_a_run_that_its_token_outlives()
+    {
+        await PushArchImagesAsync("node-n", "3.8.t1");
+
+        var result = Run("node-n", "--target=PushManifest", "--python-version=3.8", "--tag-suffix=t1");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(_aws.Operations.Count(o => o == "GetAuthorizationToken"), Is.EqualTo(1));
     }
 
     [Test]
