@@ -1,3 +1,4 @@
+using Build.Aws;
 using Build.Images;
 using Build.Registry;
 using Cake.Core;
@@ -14,6 +15,8 @@ public sealed class BuildContext(ICakeContext context) : FrostingContext(context
 {
     private Resolved? _resolved;
     private RegistryClient? _registry;
+    private RegistryClient? _publicRegistry;
+    private string? _registryApi;
 
     public BuildOptions Options => Resolve().Options;
 
@@ -22,6 +25,12 @@ public sealed class BuildContext(ICakeContext context) : FrostingContext(context
     public Selection Selection => Resolve().Selection;
 
     public ImageTags Tags => Resolve().Tags;
+
+    /// <summary>ECR mode's AWS side (no --registry, or an ECR host); null for a plain registry and under --dryrun.</summary>
+    public EcrSession? Ecr { get; private set; }
+
+    /// <summary>The --public-registry to promote to (ECR Public), or null.</summary>
+    public PublicRegistry? PublicRegistry { get; private set; }
 
     public SourceInfo Source => Resolve().Source;
 
@@ -36,21 +45,49 @@ public sealed class BuildContext(ICakeContext context) : FrostingContext(context
     public string? DockerConfigDirectory { get; set; }
 
     /// <summary>The registry, e.g. 127.0.0.1:5000. Tasks that push check for it in Setup, so this is safe there.</summary>
-    public string RegistryHost => Options.Registry
+    public string RegistryHost => Tags.Registry
         ?? throw new CakeException("No registry: pass --registry=host[:port] or set REGISTRY.");
 
-    public RegistryClient RegistryClient => _registry ??= new RegistryClient(RegistryHost, Credentials, log: line => Log.Write(Verbosity.Verbose, LogLevel.Verbose, "{0}", line));
+    public RegistryClient RegistryClient => _registry ??= Ecr is { } ecr
+        ? new RegistryClient(_registryApi ?? RegistryHost, ecr.Tokens.GetCredentialsAsync, log: LogVerbose)
+        : new RegistryClient(RegistryHost, Credentials, log: LogVerbose);
+
+    /// <summary>The client of --public-registry, logged in with ECR Public's token.</summary>
+    public RegistryClient PublicRegistryClient => _publicRegistry ??= Ecr is { } ecr && PublicRegistry is { } target
+        ? new RegistryClient(target.Host, ecr.PublicTokensFor(target.Host).GetCredentialsAsync, log: LogVerbose)
+        : throw new InvalidOperationException("Promotion needs ECR mode and --public-registry.");
+
+    /// <summary>ECR mode: the registry the token's proxyEndpoint named (its host for tags, the endpoint for the API).</summary>
+    public void UseRegistry(string host, string api)
+    {
+        var resolved = Resolve();
+        _resolved = resolved with { Tags = resolved.Tags with { Registry = host } };
+        _registryApi = api;
+        _registry?.Dispose();
+        _registry = null;
+    }
 
     public void DisposeRegistry()
     {
         _registry?.Dispose();
         _registry = null;
+        _publicRegistry?.Dispose();
+        _publicRegistry = null;
+        Ecr?.Dispose();
     }
 
     public bool Runs(string taskName) => TasksToExecute.Contains(taskName, StringComparer.OrdinalIgnoreCase);
 
     internal void Initialize(BuildOptions options, ImageMatrix matrix, Selection selection, ImageTags tags, SourceInfo source, RegistryCredentials? credentials, IReadOnlyCollection<string> tasks) =>
         _resolved = new Resolved(options, matrix, selection, tags, source, credentials, tasks);
+
+    internal void InitializeEcr(EcrSession? ecr, PublicRegistry? publicRegistry)
+    {
+        Ecr = ecr;
+        PublicRegistry = publicRegistry;
+    }
+
+    private void LogVerbose(string line) => Log.Write(Cake.Core.Diagnostics.Verbosity.Verbose, Cake.Core.Diagnostics.LogLevel.Verbose, "{0}", line);
 
     private Resolved Resolve() => _resolved ?? throw new InvalidOperationException("The build context is read in Setup; no task runs before it.");
 

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Build.Aws;
 using Build.Images;
 using Cake.Common.Diagnostics;
 using Cake.Core;
@@ -20,25 +21,37 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         var matrix = MatrixLoader.Load(new FilePath(options.MatrixPath).MakeAbsolute(context.Environment).FullPath);
         var selection = Selection.From(matrix, options.PythonVersion, options.Arch);
 
-        var needsRegistry = tasks.Intersect(TaskNames.NeedRegistry, StringComparer.OrdinalIgnoreCase).ToList();
-        if (options.Registry is null && needsRegistry.Count > 0)
+        var needsRegistry = tasks.Intersect(TaskNames.NeedRegistry, StringComparer.OrdinalIgnoreCase).Any();
+        var ecr = needsRegistry && options.IsEcr;
+        var source = SourceInfoReader.Read(context);
+        var registry = ecr && options.Registry is null && options.DryRun ? EcrPlaceholder(context, options) : options.Registry;
+        var tags = new ImageTags(registry, options.Repository ?? matrix.Repository, TagSuffixResolver.Resolve(options, source));
+        var credentials = ecr ? null : RegistryCredentialsReader.Read(context.Environment);
+        context.Initialize(options, matrix, selection, tags, source, credentials, tasks);
+        if (options.PublicRegistry is not null && !ecr)
         {
             throw new CakeException(
-                $"{string.Join(", ", needsRegistry)} need a registry: pass --registry=host[:port] (e.g. --registry=127.0.0.1:5000) or set REGISTRY.");
+                $"--public-registry '{options.PublicRegistry}' promotes from ECR: run without --registry (ECR mode) or with an ECR --registry " +
+                "(<account>.dkr.ecr.<region>.amazonaws.com), or leave --public-registry out.");
         }
 
         var needsRegistryForBase = matrix.Base is not null || matrix.Images.Any(i => i.BuildArgs.Values.Any(v => v.Contains(ImageBuildSettingsFactory.RegistryPlaceholder, StringComparison.Ordinal)));
-        if (options.Registry is null && needsRegistryForBase && tasks.Contains(TaskNames.BuildImage, StringComparer.OrdinalIgnoreCase))
+        if (!ecr && options.Registry is null && needsRegistryForBase && tasks.Contains(TaskNames.BuildImage, StringComparer.OrdinalIgnoreCase))
         {
             throw new CakeException(
                 $"The matrix '{matrix.FilePath}' builds on a base published to the target registry ({ImageBuildSettingsFactory.RegistryPlaceholder}), so it needs one: " +
                 "pass --registry=host[:port] (e.g. --registry=127.0.0.1:5000) or set REGISTRY.");
         }
 
-        var source = SourceInfoReader.Read(context);
-        var tags = new ImageTags(options.Registry, options.Repository ?? matrix.Repository, TagSuffixResolver.Resolve(options, source));
-        var credentials = RegistryCredentialsReader.Read(context.Environment);
-        context.Initialize(options, matrix, selection, tags, source, credentials, tasks);
+        if (ecr && !options.DryRun)
+        {
+            // Fails here, before any docker command, when the region or the credentials are missing.
+            var aws = AwsSettings.Resolve(options.Region, EcrRegistryHost.TryParse(options.Registry), context.Environment.GetEnvironmentVariable);
+            context.InitializeEcr(
+                new EcrSession(aws, line => context.Verbose("{0}", line)),
+                options.PublicRegistry is null ? null : Aws.PublicRegistry.Parse(options.PublicRegistry));
+            context.Information("ECR mode: region {0}{1}.", aws.RegionName, options.Registry is null ? ", registry from GetAuthorizationToken" : ", registry " + options.Registry);
+        }
 
         context.Information(
             "Matrix {0}: {1} image(s) {2}, tag suffix '{3}'.",
@@ -64,6 +77,13 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
 
         context.DisposeRegistry();
         BuildSummary.Write(context);
+    }
+
+    private static string EcrPlaceholder(BuildContext context, BuildOptions options)
+    {
+        var region = AwsSettings.ResolveRegion(options.Region, null, context.Environment.GetEnvironmentVariable) ?? "<region>";
+        var account = context.Environment.GetEnvironmentVariable(EnvVars.AwsAccountId) is { Length: > 0 } id ? id : "<account>";
+        return $"{account}.dkr.ecr.{region}.amazonaws.com";
     }
 
     private static void PrintPlan(BuildContext context, IReadOnlyList<string> tasks)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Build.Aws;
 using Cake.Common;
 using Cake.Core;
 
@@ -14,7 +15,10 @@ public sealed partial record BuildOptions(
     string? TagSuffix,
     bool UseDate,
     bool DryRun,
-    bool? InstallPrerequisites = null)
+    bool? InstallPrerequisites = null,
+    string? Region = null,
+    TagMutability TagImmutability = TagMutability.Mutable,
+    string? PublicRegistry = null)
 {
     public static BuildOptions Parse(ICakeContext context)
     {
@@ -27,7 +31,10 @@ public sealed partial record BuildOptions(
             TagSuffix: ArgumentOrEnvironment(context, Arguments.TagSuffix, EnvVars.TagSuffix),
             UseDate: Flag(context, Arguments.UseDate) || context.EnvironmentVariable(EnvVars.UseEpoch) is "1" or "true",
             DryRun: Arguments.DryRun.Any(context.HasArgument),
-            InstallPrerequisites: context.HasArgument(Arguments.InstallPrerequisites) ? Flag(context, Arguments.InstallPrerequisites) : null);
+            InstallPrerequisites: context.HasArgument(Arguments.InstallPrerequisites) ? Flag(context, Arguments.InstallPrerequisites) : null,
+            Region: Argument(context, Arguments.Region),
+            TagImmutability: ParseMutability(Argument(context, Arguments.TagImmutability)),
+            PublicRegistry: ArgumentOrEnvironment(context, Arguments.PublicRegistry, EnvVars.PublicRegistry));
         options.Validate();
         return options;
     }
@@ -47,6 +54,16 @@ public sealed partial record BuildOptions(
                 $"--tag-suffix '{TagSuffix}' cannot be part of an image tag: use letters, digits, '.', '_' and '-' (at most 64 characters), e.g. --tag-suffix=1a2b3c4.");
         }
     }
+
+    /// <summary>ECR mode: no --registry (the account's ECR registry), or an ECR host as --registry.</summary>
+    public bool IsEcr => Registry is null || EcrRegistryHost.TryParse(Registry) is not null;
+
+    private static TagMutability ParseMutability(string? value) => value?.ToUpperInvariant() switch
+    {
+        null or "MUTABLE" => TagMutability.Mutable,
+        "IMMUTABLE" => TagMutability.Immutable,
+        _ => throw new CakeException($"--tag-immutability '{value}' is not a tag mutability: use MUTABLE (the default) or IMMUTABLE."),
+    };
 
     private static string? Argument(ICakeContext context, string name) =>
         NullIfEmpty(context.Argument<string?>(name, null));

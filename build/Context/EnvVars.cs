@@ -25,4 +25,11 @@ public static class EnvVars
 
     // Where BaseImage caches mmdebstrap root filesystems (default ~/.cache/python-images).
     public const string ImagesCache = "PYTHON_IMAGES_CACHE";
+
+    // ECR mode. Credentials are the AWS SDK's default chain (AWS_ACCESS_KEY_ID, AWS_PROFILE, CodeBuild's container
+    // credentials); endpoints: AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> (build/Aws/AwsEndpoints.cs).
+    public const string PublicRegistry = "PUBLIC_REGISTRY";
+    public const string AwsRegion = "AWS_REGION";
+    public const string AwsDefaultRegion = "AWS_DEFAULT_REGION";
+    public const string AwsAccountId = "AWS_ACCOUNT_ID";
 }

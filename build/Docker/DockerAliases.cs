@@ -25,6 +25,9 @@ public static class DockerAliases
     public static void DockerLogin(this ICakeContext context, string registry, DockerLoginSettings settings) =>
         new DockerLoginRunner(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).Login(registry, settings);
 
+    public static IReadOnlyList<string> DockerImageRepoDigests(this ICakeContext context, string image, DockerImageInspectSettings settings) =>
+        new DockerImageInspector(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).GetRepoDigests(image, settings);
+
     public static Platform DockerImagePlatform(this ICakeContext context, string image, DockerImageInspectSettings settings) =>
         new DockerImageInspector(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).GetPlatform(image, settings);
 

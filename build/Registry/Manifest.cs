@@ -42,6 +42,32 @@ public sealed record Manifest(string MediaType, string Digest, byte[] Body)
         }
     }
 
+    /// <summary>The blobs an image manifest refers to: its config, then its layers.</summary>
+    public IReadOnlyList<string> BlobDigests()
+    {
+        if (IsIndex)
+        {
+            throw new InvalidOperationException($"Manifest {Digest} is a {MediaType}: its entries are manifests, not blobs.");
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(Body);
+            var root = document.RootElement;
+            var digests = new List<string> { root.GetProperty("config").GetProperty("digest").GetString()! };
+            if (root.TryGetProperty("layers", out var layers) && layers.ValueKind == JsonValueKind.Array)
+            {
+                digests.AddRange(layers.EnumerateArray().Select(l => l.GetProperty("digest").GetString()!));
+            }
+
+            return digests;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException)
+        {
+            throw new FormatException($"Manifest {Digest} ({MediaType}) is malformed: {e.Message}.", e);
+        }
+    }
+
     private static ManifestDescriptor ReadDescriptor(JsonElement entry)
     {
         var platform = entry.TryGetProperty("platform", out var p) && p.ValueKind == JsonValueKind.Object

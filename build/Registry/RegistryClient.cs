@@ -17,16 +17,39 @@ public sealed class RegistryClient : IDisposable
     private const int MaxManifestBytes = 16 * 1024 * 1024;
 
     private readonly HttpClient _http;
-    private readonly RegistryCredentials? _credentials;
+    private readonly RegistryCredentials? _fixedCredentials;
+    private readonly Func<CancellationToken, Task<RegistryCredentials>>? _credentialSource;
+    private RegistryCredentials? _credentials;
     private readonly Action<string>? _log;
     private readonly ConcurrentDictionary<string, string> _tokens = new(StringComparer.Ordinal);
 
     public RegistryClient(string registry, RegistryCredentials? credentials = null, HttpMessageHandler? handler = null, Action<string>? log = null)
+        : this(registry, credentials, null, handler, log)
+    {
+    }
+
+    /// <summary>
+    /// A client whose login comes from <paramref name="credentialSource"/>, asked before each request (an ECR token cache
+    /// answers from memory and renews the token before it expires).
+    /// </summary>
+    public RegistryClient(string registry, Func<CancellationToken, Task<RegistryCredentials>> credentialSource, HttpMessageHandler? handler = null, Action<string>? log = null)
+        : this(registry, null, credentialSource, handler, log)
+    {
+    }
+
+    private RegistryClient(
+        string registry,
+        RegistryCredentials? credentials,
+        Func<CancellationToken, Task<RegistryCredentials>>? credentialSource,
+        HttpMessageHandler? handler,
+        Action<string>? log)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(registry);
         BaseUri = RegistryEndpoint.BaseUri(registry);
         Registry = BaseUri.Authority;
+        _fixedCredentials = credentials;
         _credentials = credentials;
+        _credentialSource = credentialSource;
         _log = log;
         _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         _http.MaxResponseContentBufferSize = MaxManifestBytes;
@@ -127,7 +150,67 @@ public sealed class RegistryClient : IDisposable
     public Task<string> PutManifestAsync(string repository, string reference, Manifest manifest, CancellationToken ct = default) =>
         PutManifestAsync(repository, reference, manifest.MediaType, manifest.Body, ct);
 
+    /// <summary>True when <paramref name="repository"/> holds the blob <paramref name="digest"/> (HEAD).</summary>
+    public async Task<bool> BlobExistsAsync(string repository, string digest, CancellationToken ct = default)
+    {
+        var target = Target.Of(repository, digest);
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Head, BlobUri(target)), target, push: false, ct).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+
+        await EnsureSuccessAsync(response, target, ct).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Streams the blob into <paramref name="destination"/> and checks its sha256 against <paramref name="digest"/>.</summary>
+    public async Task DownloadBlobAsync(string repository, string digest, Stream destination, CancellationToken ct = default)
+    {
+        var target = Target.Of(repository, digest);
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, BlobUri(target)), target, push: false, ct, HttpCompletionOption.ResponseHeadersRead)
+            .ConfigureAwait(false);
+        await EnsureSuccessAsync(response, target, ct).ConfigureAwait(false);
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        await using var source = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        var buffer = new byte[81920];
+        long length = 0;
+        int read;
+        while ((read = await source.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+        {
+            hash.AppendData(buffer, 0, read);
+            await destination.WriteAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
+            length += read;
+        }
+
+        VerifyDigest(target, (int)Math.Min(length, int.MaxValue), "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset()), digest, "the digest asked for");
+    }
+
+    /// <summary>Uploads a blob whose bytes <paramref name="open"/> gives (monolithic: POST an upload, then PUT ?digest=).</summary>
+    public async Task UploadBlobAsync(string repository, string digest, Func<Stream> open, CancellationToken ct = default)
+    {
+        var target = Target.Of(repository, digest);
+        using var start = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, new Uri(BaseUri, $"v2/{repository}/blobs/uploads/")), target, push: true, ct)
+            .ConfigureAwait(false);
+        await EnsureSuccessAsync(start, target, ct).ConfigureAwait(false);
+        var location = start.Headers.Location
+            ?? throw new RegistryException($"Registry {Registry} started an upload of {target} but gave no Location to send it to.");
+        var upload = location.IsAbsoluteUri ? location : new Uri(BaseUri, location);
+        var put = new Uri(upload.AbsoluteUri + (upload.Query.Length > 0 ? "&" : "?") + "digest=" + Uri.EscapeDataString(digest));
+        using var finish = await SendAsync(
+            () => new HttpRequestMessage(HttpMethod.Put, put)
+            {
+                Content = new StreamContent(open()) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } },
+            },
+            target,
+            push: true,
+            ct).ConfigureAwait(false);
+        await EnsureSuccessAsync(finish, target, ct).ConfigureAwait(false);
+    }
+
     public void Dispose() => _http.Dispose();
+
+    private Uri BlobUri(Target target) => new(BaseUri, $"v2/{target.Repository}/blobs/{target.Reference}");
 
     private void VerifyDigest(Target target, int length, string digest, string? claimed, string source)
     {
@@ -181,10 +264,12 @@ public sealed class RegistryClient : IDisposable
     }
 
     /// <summary>Sends with the cached token or Basic credentials; on a Bearer challenge gets a token and retries once.</summary>
-    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> createRequest, Target target, bool push, CancellationToken ct)
+    private async Task<HttpResponseMessage> SendAsync(
+        Func<HttpRequestMessage> createRequest, Target target, bool push, CancellationToken ct, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
+        _credentials = _credentialSource is null ? _fixedCredentials : await _credentialSource(ct).ConfigureAwait(false);
         var scope = target.Scope(push);
-        var response = await SendOnceAsync(createRequest(), scope, target, ct).ConfigureAwait(false);
+        var response = await SendOnceAsync(createRequest(), scope, target, ct, completion).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Unauthorized)
         {
             return response;
@@ -195,7 +280,7 @@ public sealed class RegistryClient : IDisposable
         {
             response.Dispose();
             _tokens[scope] = await FetchTokenAsync(bearer, scope, target, ct).ConfigureAwait(false);
-            return await SendOnceAsync(createRequest(), scope, target, ct).ConfigureAwait(false);
+            return await SendOnceAsync(createRequest(), scope, target, ct, completion).ConfigureAwait(false);
         }
 
         if (_credentials is null && challenges.FirstOrDefault(c => c.IsBasic) is { } basic)
@@ -210,14 +295,15 @@ public sealed class RegistryClient : IDisposable
         return response;
     }
 
-    private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, string scope, Target target, CancellationToken ct)
+    private async Task<HttpResponseMessage> SendOnceAsync(
+        HttpRequestMessage request, string scope, Target target, CancellationToken ct, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         using (request)
         {
             request.Headers.Authorization = _tokens.TryGetValue(scope, out var token)
                 ? new AuthenticationHeaderValue("Bearer", token)
                 : BasicAuthorization();
-            var response = await SendLoggedAsync(request, target, ct).ConfigureAwait(false);
+            var response = await SendLoggedAsync(request, target, ct, completion).ConfigureAwait(false);
             return response;
         }
     }
@@ -226,12 +312,13 @@ public sealed class RegistryClient : IDisposable
         ? null
         : new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_credentials.Username}:{_credentials.Password}")));
 
-    private async Task<HttpResponseMessage> SendLoggedAsync(HttpRequestMessage request, Target target, CancellationToken ct)
+    private async Task<HttpResponseMessage> SendLoggedAsync(
+        HttpRequestMessage request, Target target, CancellationToken ct, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
-        var line = $"{request.Method} {request.RequestUri}";
+        var line = $"{request.Method} {request.RequestUri?.GetLeftPart(UriPartial.Path)}";
         try
         {
-            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+            var response = await _http.SendAsync(request, completion, ct).ConfigureAwait(false);
             _log?.Invoke($"{line} → {(int)response.StatusCode}");
             return response;
         }

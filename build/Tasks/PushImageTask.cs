@@ -1,5 +1,7 @@
+using Build.Aws;
 using Build.Context;
 using Build.Docker;
+using Build.Docker.Inspect;
 using Build.Docker.Push;
 using Cake.Common.Diagnostics;
 using Cake.Core;
@@ -18,6 +20,25 @@ public sealed class PushImageTask : AsyncFrostingTask<BuildContext>, IPlannedTas
         {
             var tag = context.Tags.ArchTag(target);
             var reference = context.Tags.Reference(tag);
+            if (context.Ecr?.Repository is { IsImmutable: true })
+            {
+                var known = context.DockerImageRepoDigests(reference, new DockerImageInspectSettings())
+                    .Where(d => d.StartsWith(context.Tags.Name + "@", StringComparison.Ordinal))
+                    .Select(d => d[(d.IndexOf('@', StringComparison.Ordinal) + 1)..])
+                    .ToList();
+                if (await ImmutableTags.AlreadyPushedAsync(context.RegistryClient, context.Tags.Repository, tag, known, "image"))
+                {
+                    context.State.Pushed.Add(new PushedImage(target, reference, known[0]));
+                    context.Information("{0} already holds this image (immutable tag): nothing to push", reference);
+                    continue;
+                }
+            }
+
+            if (context.Ecr is { } ecr)
+            {
+                await EcrRestore.RefreshDockerLoginAsync(context, ecr);
+            }
+
             context.Information("Pushing {0}", reference);
             context.DockerPush(reference, new DockerImagePushSettings { ConfigDirectory = context.DockerConfigDirectory }, line => context.Verbose("{0}", line));
 

@@ -1,3 +1,4 @@
+using Build.Aws;
 using Build.Context;
 using Build.Registry;
 using Cake.Common.Diagnostics;
@@ -6,7 +7,7 @@ using Cake.Frosting;
 namespace Build.Tasks;
 
 [TaskName(TaskNames.PushManifest)]
-[TaskDescription("Pushes each version's manifest list under version.suffix and version, then reads them back and verifies every platform's digest")]
+[TaskDescription("Pushes each version's manifest list under version.suffix and version, then reads them back and verifies every platform's digest; with --public-registry, promotes images and lists to ECR Public")]
 [IsDependentOn(typeof(AnnotateArchTask))]
 public sealed class PushManifestTask : AsyncFrostingTask<BuildContext>, IPlannedTask
 {
@@ -19,10 +20,19 @@ public sealed class PushManifestTask : AsyncFrostingTask<BuildContext>, IPlanned
             var expected = entries.ToDictionary(e => e.Item2, e => e.Descriptor.Digest);
             var tags = context.Tags.ManifestTags(list.Entry.Version);
 
-            string? digest = null;
+            var digest = Digests.Sha256(composed.Body);
             foreach (var tag in tags)
             {
-                digest = await context.RegistryClient.PutManifestAsync(context.Tags.Repository, tag, composed.MediaType, composed.Body);
+                if (context.Ecr?.Repository is { IsImmutable: true } &&
+                    await ImmutableTags.AlreadyPushedAsync(context.RegistryClient, context.Tags.Repository, tag, [digest], "manifest list"))
+                {
+                    context.Information("{0} already holds this manifest list (immutable tag): nothing to push", context.Tags.Reference(tag));
+                }
+                else
+                {
+                    digest = await context.RegistryClient.PutManifestAsync(context.Tags.Repository, tag, composed.MediaType, composed.Body);
+                }
+
                 var readBack = await context.RegistryClient.GetManifestAsync(context.Tags.Repository, tag);
                 ManifestListVerifier.ThrowIfInvalid(context.Tags.Reference(tag), readBack, expected);
                 context.Information("Pushed and verified {0} {1}", context.Tags.Reference(tag), digest);
@@ -31,8 +41,13 @@ public sealed class PushManifestTask : AsyncFrostingTask<BuildContext>, IPlanned
             context.State.Published.Add(new PublishedManifestList(
                 list.Entry.Version,
                 tags.Select(context.Tags.Reference).ToList(),
-                digest!,
+                digest,
                 expected.Keys.Select(p => p.ToString()).Order(StringComparer.Ordinal).ToList()));
+
+            if (context.PublicRegistry is not null)
+            {
+                await Promotion.PromoteAsync(context, list, composed, expected);
+            }
         }
     }
 
@@ -41,5 +56,5 @@ public sealed class PushManifestTask : AsyncFrostingTask<BuildContext>, IPlanned
         {
             $"registry API: PUT {context.RegistryHost}/v2/{context.Tags.Repository}/manifests/{tag} (manifest list of {entry.ArchitectureNames})",
             $"registry API: GET {context.RegistryHost}/v2/{context.Tags.Repository}/manifests/{tag} (verify each platform's digest)",
-        }));
+        }).Concat(Promotion.Plan(context, entry.Version)));
 }

@@ -1,3 +1,4 @@
+using Build.Aws;
 using Build.Context;
 using Build.Docker;
 using Build.Docker.Login;
@@ -10,7 +11,7 @@ using Cake.Frosting;
 namespace Build.Tasks;
 
 [TaskName(TaskNames.Restore)]
-[TaskDescription("Checks what the run needs: the Docker engine, qemu emulation for foreign platforms, the registry and its login")]
+[TaskDescription("Checks what the run needs: the Docker engine, qemu emulation for foreign platforms, the registry and its login (ECR: account, token, repository)")]
 public sealed class RestoreTask : AsyncFrostingTask<BuildContext>, IPlannedTask
 {
     public override async Task RunAsync(BuildContext context)
@@ -30,6 +31,12 @@ public sealed class RestoreTask : AsyncFrostingTask<BuildContext>, IPlannedTask
                     checker.Check(engine.Platform, platform);
                 }
             }
+        }
+
+        if (context.Ecr is { } ecr)
+        {
+            await EcrRestore.RunAsync(context, ecr);
+            return;
         }
 
         if (context.Options.Registry is not { } registry)
@@ -60,7 +67,14 @@ public sealed class RestoreTask : AsyncFrostingTask<BuildContext>, IPlannedTask
             yield return DockerVersionRunner.Render(DockerVersionRunner.GetArguments());
         }
 
-        if (context.Options.Registry is { } registry)
+        if (context.Options.IsEcr && TaskNames.NeedRegistry.Any(context.Runs))
+        {
+            foreach (var step in EcrRestore.Plan(context))
+            {
+                yield return step;
+            }
+        }
+        else if (context.Options.Registry is { } registry)
         {
             if (context.Credentials is { } credentials && context.Runs(TaskNames.PushImage))
             {

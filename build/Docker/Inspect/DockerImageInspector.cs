@@ -16,6 +16,16 @@ public sealed class DockerImageInspector(IFileSystem fileSystem, ICakeEnvironmen
         return new Platform(parts[0], parts[1], parts.Length > 2 && parts[2].Length > 0 ? parts[2] : null);
     }
 
+    /// <summary>The image's RepoDigests (name@sha256:…), known for images pushed or pulled before.</summary>
+    public IReadOnlyList<string> GetRepoDigests(string image, DockerImageInspectSettings settings)
+    {
+        var arguments = new ProcessArgumentBuilder()
+            .Append("image").Append("inspect")
+            .Append("--format").AppendQuoted("{{range .RepoDigests}}{{println .}}{{end}}")
+            .Append(image);
+        return RunAndCapture(settings, arguments, $"Cannot inspect {image}").Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+    }
+
     public static ProcessArgumentBuilder GetArguments(string image) =>
         new ProcessArgumentBuilder()
             .Append("image").Append("inspect")

@@ -61,12 +61,42 @@ public sealed class CommandLineTests
     }
 
     [Test]
-    public void Should_ask_for_a_registry_before_building_what_it_cannot_push()
+    public void Should_ask_for_a_region_or_a_registry_before_building_what_it_cannot_push()
     {
         var result = Run("--target=PushImage", "--tag-suffix=t1");
 
         Assert.That(result.ExitCode, Is.Not.EqualTo(0), result.ToString());
-        Assert.That(result.Output, Does.Contain("--registry=host[:port]").And.Contain("REGISTRY"));
+        Assert.That(result.Output, Does.Contain("No AWS region for ECR").And.Contain("--registry=host[:port]").And.Contain("REGISTRY"));
+        Assert.That(_docker.Calls, Is.Empty);
+    }
+
+    [Test]
+    public void Should_ask_for_aws_credentials_or_a_registry_before_building_what_it_cannot_push()
+    {
+        var result = BuildProgram.Run([$"--matrix={_matrix.Path}", "--target=PushImage", "--tag-suffix=t1", "--region=eu-west-1"], _docker.Environment);
+
+        Assert.That(result.ExitCode, Is.Not.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Contain("No AWS credentials were found").And.Contain("--registry=host[:port]").And.Contain("REGISTRY"));
+        Assert.That(_docker.Calls, Is.Empty);
+    }
+
+    [Test]
+    public void Should_refuse_a_public_registry_without_ecr()
+    {
+        var result = Run("--target=PushManifest", "--registry=127.0.0.1:5000", "--tag-suffix=t1", "--public-registry=public.ecr.aws/alias");
+
+        Assert.That(result.ExitCode, Is.Not.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Contain("--public-registry 'public.ecr.aws/alias' promotes from ECR"));
+        Assert.That(_docker.Calls, Is.Empty);
+    }
+
+    [Test]
+    public void Should_reject_an_unknown_tag_immutability()
+    {
+        var result = Run("--target=PushImage", "--tag-suffix=t1", "--tag-immutability=sometimes");
+
+        Assert.That(result.ExitCode, Is.Not.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Contain("'sometimes'").And.Contain("MUTABLE").And.Contain("IMMUTABLE"));
         Assert.That(_docker.Calls, Is.Empty);
     }
 

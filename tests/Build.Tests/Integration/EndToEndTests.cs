@@ -151,7 +151,7 @@ public sealed class EndToEndTests
         File.WriteAllText(path, JsonSerializer.Serialize(new
         {
             repository = "python",
-            @base = new { repository = "debian-python", tag = "bookworm", suite = "bookworm", packages = new[] { "python3", "python3-pip", "python-is-python3" } },
+            @base = DebianBase.Spec,
             images = versions.Select(v => new { version = v, dockerfile = "python.Dockerfile", architectures = Arches, buildArgs }),
         }));
     }

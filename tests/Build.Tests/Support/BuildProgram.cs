@@ -13,16 +13,23 @@ public static class BuildProgram
 
     public static string RepositoryRoot { get; } = Build.Context.RepositoryRoot.Locate();
 
-    public static Result Run(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
+    public static Result Run(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null) =>
+        Run("dotnet", typeof(Build.Context.BuildContext).Assembly.Location, arguments, environment, timeout);
+
+    /// <summary>Runs <c>./build.sh</c> itself (which builds the program into .artifacts/ when its sources changed), as a CodeBuild node does.</summary>
+    public static Result RunScript(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null) =>
+        Run("bash", Path.Combine(RepositoryRoot, "build.sh"), arguments, environment, timeout);
+
+    private static Result Run(string program, string first, IEnumerable<string> arguments, IDictionary<string, string?>? environment, TimeSpan? timeout)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = RepositoryRoot,
         };
-        start.ArgumentList.Add(typeof(Build.Context.BuildContext).Assembly.Location);
+        start.ArgumentList.Add(first);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -35,6 +42,16 @@ public static class BuildProgram
         }
 
         start.Environment["NO_COLOR"] = "1";
+
+        // No AWS identity of the machine leaks in either, and the SDK never probes the instance metadata address.
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal) || k == "PUBLIC_REGISTRY").ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
+        start.Environment["AWS_CONFIG_FILE"] = "/nonexistent/aws/config";
+        start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/aws/credentials";
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
             if (value is null)

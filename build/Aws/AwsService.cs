@@ -1,0 +1,24 @@
+namespace Build.Aws;
+
+/// <summary>
+/// An AWS service as the hand-written clients call it: JSON 1.1 target prefix (none for STS's query protocol),
+/// SigV4 signing name, default host and the suffix of its endpoint-override variable (AWS_ENDPOINT_URL_&lt;ID&gt;).
+/// </summary>
+public sealed record AwsService(string Name, string SigningName, string? TargetPrefix, string HostPattern, string EndpointId, string? FixedRegion = null)
+{
+    public static readonly AwsService Ecr = new(
+        "ECR", "ecr", "AmazonEC2ContainerRegistry_V20150921.", "api.ecr.{region}.amazonaws.com", "ECR");
+
+    /// <summary>ECR Public's API (and its tokens) live in us-east-1 only.</summary>
+    public static readonly AwsService EcrPublic = new(
+        "ECR Public", "ecr-public", "SpencerFrontendService.", "api.ecr-public.{region}.amazonaws.com", "ECR_PUBLIC", FixedRegion: "us-east-1");
+
+    public static readonly AwsService Sts = new("STS", "sts", null, "sts.{region}.amazonaws.com", "STS");
+
+    /// <summary>The IAM action prefix of this service's operations: ecr:CreateRepository, ecr-public:GetAuthorizationToken.</summary>
+    public string IamPrefix => SigningName;
+
+    public string SigningRegion(string region) => FixedRegion ?? region;
+
+    public override string ToString() => Name;
+}
