@@ -23,6 +23,13 @@ public sealed class MachineSetup(BuildContext context)
         var needsDocker = TaskNames.NeedDocker.Any(context.Runs);
         if (needsDocker && !DockerAnswers())
         {
+            if (DockerdRunning())
+            {
+                // Never start a second engine beside one that runs: it would fight over docker0 and the pid file.
+                throw new CakeException(
+                    "A dockerd is running, but `docker version` gets no answer from it: check DOCKER_HOST and that this user may use the Docker socket (e.g. the docker group).");
+            }
+
             if (Which("dockerd") is null)
             {
                 _packages.Add("docker.io");
@@ -218,6 +225,27 @@ public sealed class MachineSetup(BuildContext context)
         catch (System.ComponentModel.Win32Exception)
         {
             return false;
+        }
+    }
+
+    private static bool DockerdRunning() =>
+        Directory.Exists("/proc") && Directory.EnumerateDirectories("/proc")
+            .Where(d => int.TryParse(Path.GetFileName(d), out _))
+            .Any(d => File.Exists(Path.Combine(d, "comm")) && SafeRead(Path.Combine(d, "comm")).Trim() == "dockerd");
+
+    private static string SafeRead(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (IOException)
+        {
+            return string.Empty;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return string.Empty;
         }
     }
 
