@@ -11,6 +11,14 @@ public static class Arguments
     public const string TagSuffix = "tag-suffix";
     public const string UseDate = "use-date";
 
+    // CodeBuild batch tasks (Buildspec, CheckBuildspec, LocalBatch, StartBatch).
+    public const string BuildspecDirectory = "buildspec-dir";
+    public const string ManifestNodes = "manifest-nodes";
+    public const string GroupBy = "group-by";
+    public const string Buildspec = "buildspec";
+    public const string Parallel = "parallel";
+    public const string CodeBuildProject = "codebuild-project";
+
     // Cake's dry-run switch and its aliases, as Cake.Frosting accepts them.
     public static readonly string[] DryRun = ["dryrun", "noop", "whatif"];
 }

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Build.CodeBuild;
 using Build.Images;
 using Cake.Common.Diagnostics;
 using Cake.Core;
@@ -27,10 +28,17 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
                 $"{string.Join(", ", needsRegistry)} need a registry: pass --registry=host[:port] (e.g. --registry=127.0.0.1:5000) or set REGISTRY.");
         }
 
-        var source = SourceInfoReader.Read(context);
+        var codeBuild = CodeBuildEnvironment.Read(context.Environment);
+        var source = SourceInfoReader.Read(context, codeBuild);
         var tags = new ImageTags(options.Registry, options.Repository ?? matrix.Repository, TagSuffixResolver.Resolve(options, source));
         var credentials = RegistryCredentialsReader.Read(context.Environment);
-        context.Initialize(options, matrix, selection, tags, source, credentials, tasks);
+        context.Initialize(options, matrix, selection, tags, source, credentials, tasks, codeBuild, BatchOptions.Parse(context));
+
+        if (codeBuild.Describe() is { } node)
+        {
+            // In a node, --arch and --python-version come from the node's variables (ARCH, VERSION).
+            context.Information("{0}; {1}={2}, {3}={4}.", node, EnvVars.Arch, options.Arch ?? "(all)", EnvVars.Version, options.PythonVersion ?? "(all)");
+        }
 
         context.Information(
             "Matrix {0}: {1} image(s) {2}, tag suffix '{3}'.",
