@@ -18,7 +18,7 @@ public static class TaskNames
     public const string StartBatch = "StartBatch";
 
     /// <summary>Tasks that talk to a registry and so need --registry.</summary>
-    public static readonly string[] NeedRegistry = [PushImage, CreateManifest, AnnotateArch, PushManifest];
+    public static readonly string[] NeedRegistry = [PushImage, CreateManifest, AnnotateArch, PushManifest, LocalBatch];
 
     /// <summary>Tasks that run the docker CLI.</summary>
     public static readonly string[] NeedDocker = [BuildImage, PushImage];
