@@ -7,7 +7,7 @@ using Cake.Core;
 namespace Build.CodeBuild;
 
 /// <summary>The arguments of the CodeBuild batch tasks, read once in Setup.</summary>
-public sealed record BatchOptions(string BuildspecDirectory, BuildspecLayout Layout, string BatchBuildspec, int Parallel, string? CodeBuildProject)
+public sealed record BatchOptions(string BuildspecDirectory, BuildspecLayout Layout, string BatchBuildspec, int Parallel, string? CodeBuildProject, TimeSpan PollInterval)
 {
     public const string DefaultBuildspecDirectory = "buildspecs";
 
@@ -38,12 +38,19 @@ public sealed record BatchOptions(string BuildspecDirectory, BuildspecLayout Lay
             throw new CakeException($"--{Arguments.Parallel} '{text}' is not a number of nodes: give a whole number of at least 1, e.g. --{Arguments.Parallel}=2 (default: the core count, {Environment.ProcessorCount}).");
         }
 
+        var poll = 5.0;
+        if (Argument(context, Arguments.PollInterval) is { } seconds && (!double.TryParse(seconds, NumberStyles.Float, CultureInfo.InvariantCulture, out poll) || poll is < 0.05 or > 300))
+        {
+            throw new CakeException($"--{Arguments.PollInterval} '{seconds}' is not a number of seconds between 0.05 and 300, e.g. --{Arguments.PollInterval}=5 (the default; polling backs off up to 30 s while nothing changes).");
+        }
+
         return new BatchOptions(
             directory,
             layout,
             Argument(context, Arguments.Buildspec) ?? $"{directory}/{BuildspecFiles.Batch}",
             parallel,
-            Argument(context, Arguments.CodeBuildProject));
+            Argument(context, Arguments.CodeBuildProject),
+            TimeSpan.FromSeconds(poll));
     }
 
     private static string? Argument(ICakeContext context, string name) =>
