@@ -15,7 +15,8 @@ public sealed record LocalBatchSettings(string SourceRoot, int Parallel, string 
 
 /// <summary>
 /// Runs a batch build-graph on this machine as CodeBuild would: a node starts when every node it depends on succeeded
-/// (or ignores failure); independent nodes run at once, up to <see cref="LocalBatchSettings.Parallel"/>; a node whose
+/// (or ignores failure); independent nodes run at once, up to <see cref="LocalBatchSettings.Parallel"/> and one ARCH at a
+/// time on the shared Docker engine (<see cref="EngineSlots"/>); a node whose
 /// dependency failed is skipped; with fast-fail, the first failure stops the running nodes and starts no more.
 /// Each node is a bash process running its buildspec's commands with its variables, logging to its own file.
 /// </summary>
@@ -34,7 +35,7 @@ public sealed partial class LocalBatchRunner(ParsedBatch batch, IReadOnlyDiction
     {
         Directory.CreateDirectory(settings.LogDirectory);
         using var fastFail = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var slots = new SemaphoreSlim(settings.Parallel);
+        var slots = new EngineSlots(settings.Parallel);
         var byId = Nodes.ToDictionary(n => n.Identifier, StringComparer.Ordinal);
         var tasks = new Dictionary<string, Task>(StringComparer.Ordinal);
 
@@ -46,7 +47,7 @@ public sealed partial class LocalBatchRunner(ParsedBatch batch, IReadOnlyDiction
         await Task.WhenAll(Nodes.Select(Start).ToList());
     }
 
-    private async Task RunNodeAsync(NodeRun run, List<Task> dependencies, Dictionary<string, NodeRun> byId, SemaphoreSlim slots, CancellationTokenSource fastFail)
+    private async Task RunNodeAsync(NodeRun run, List<Task> dependencies, Dictionary<string, NodeRun> byId, EngineSlots slots, CancellationTokenSource fastFail)
     {
         await Task.WhenAll(dependencies);
         var blocking = run.Node.Dependencies.Select(d => byId[d]).Where(d => !d.UnblocksDependents).ToList();
@@ -58,7 +59,7 @@ public sealed partial class LocalBatchRunner(ParsedBatch batch, IReadOnlyDiction
 
         try
         {
-            await slots.WaitAsync(fastFail.Token);
+            await slots.EnterAsync(Arch(run), fastFail.Token);
         }
         catch (OperationCanceledException)
         {
@@ -88,7 +89,7 @@ public sealed partial class LocalBatchRunner(ParsedBatch batch, IReadOnlyDiction
         }
         finally
         {
-            slots.Release();
+            slots.Leave(Arch(run));
         }
     }
 
@@ -206,6 +207,8 @@ public sealed partial class LocalBatchRunner(ParsedBatch batch, IReadOnlyDiction
         environment[EnvVars.CodeBuildSourceDirectory] = settings.SourceRoot;
         environment["NO_COLOR"] = "1";
     }
+
+    private static string? Arch(NodeRun run) => run.Node.Variables.GetValueOrDefault(EnvVars.Arch);
 
     private void Finish(NodeRun run, NodeState state, string? reason)
     {

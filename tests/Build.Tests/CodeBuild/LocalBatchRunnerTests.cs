@@ -56,6 +56,34 @@ public sealed class LocalBatchRunnerTests
     }
 
     [Test]
+    public async Task Should_run_nodes_of_one_arch_together_but_never_two_archs_at_once_on_the_shared_engine()
+    {
+        var runner = Runner(
+            """
+            - identifier: amd64_a
+              buildspec: sleep.yml
+              env: { variables: { ARCH: amd64 } }
+            - identifier: arm64v8_a
+              buildspec: sleep.yml
+              env: { variables: { ARCH: arm64v8 } }
+            - identifier: amd64_b
+              buildspec: sleep.yml
+              env: { variables: { ARCH: amd64 } }
+            - identifier: manifest
+              buildspec: sleep.yml
+            """,
+            parallel: 4);
+
+        await runner.RunAsync();
+
+        var (amd64A, arm64, amd64B, manifest) = (Node(runner, "amd64_a"), Node(runner, "arm64v8_a"), Node(runner, "amd64_b"), Node(runner, "manifest"));
+        Assert.That(runner.Nodes.Select(n => n.State), Is.All.EqualTo(NodeState.Succeeded));
+        Assert.That(Overlap(amd64A, amd64B), Is.True, "two amd64 nodes ran together");
+        Assert.That(Overlap(amd64A, arm64) || Overlap(amd64B, arm64), Is.False, "an arm64v8 node ran while an amd64 node did");
+        Assert.That(Overlap(manifest, amd64A), Is.True, "a node without ARCH is not held back");
+    }
+
+    [Test]
     public async Task Should_skip_the_dependents_of_a_failed_node_and_run_the_rest()
     {
         var runner = Runner(
