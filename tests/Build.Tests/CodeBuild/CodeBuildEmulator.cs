@@ -53,6 +53,11 @@ public sealed class CodeBuildEmulator : IAsyncDisposable
 
     public void AddProject(string name, params ScriptedNode[] graph) => _projects[name] = [.. graph];
 
+    /// <summary>How many StartBuildBatch answers to lose after starting the batch (503), as a dropped connection would.</summary>
+    public int LoseStartAnswers { get; set; }
+
+    public int BatchCount => _batches.Count;
+
     private async Task HandleAsync(HttpContext http)
     {
         var target = http.Request.Headers["X-Amz-Target"].ToString();
@@ -111,6 +116,13 @@ public sealed class CodeBuildEmulator : IAsyncDisposable
         foreach (var problem in _model.CheckOutput(operation, answer))
         {
             ModelViolations.Enqueue(problem);
+        }
+
+        if (operation == "StartBuildBatch" && LoseStartAnswers > 0)
+        {
+            LoseStartAnswers--;
+            await ErrorAsync(http, 503, "ServiceUnavailableException", "Service unavailable");
+            return;
         }
 
         http.Response.ContentType = "application/x-amz-json-1.1";

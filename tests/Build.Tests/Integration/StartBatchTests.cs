@@ -73,6 +73,21 @@ public sealed class StartBatchTests
     }
 
     [Test]
+    public void Should_retry_a_lost_start_with_the_same_token_and_start_one_batch()
+    {
+        _codeBuild.AddProject("python-images", new ScriptedNode("amd64_py37", "SUCCEEDED", []));
+        _codeBuild.LoseStartAnswers = 1;
+
+        var result = StartBatch("--codebuild-project=python-images");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        var starts = _codeBuild.Calls.Where(c => c.Operation == "StartBuildBatch").ToList();
+        Assert.That(starts, Has.Count.EqualTo(2));
+        Assert.That(starts[1].Body!["idempotencyToken"]!.GetValue<string>(), Is.EqualTo(starts[0].Body!["idempotencyToken"]!.GetValue<string>()));
+        Assert.That(_codeBuild.BatchCount, Is.EqualTo(1));
+    }
+
+    [Test]
     public void Should_name_a_project_codebuild_does_not_know()
     {
         var result = StartBatch("--codebuild-project=nope");
