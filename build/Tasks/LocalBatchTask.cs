@@ -10,8 +10,22 @@ namespace Build.Tasks;
 
 [TaskName(TaskNames.LocalBatch)]
 [TaskDescription("Runs the batch buildspec's build-graph here: each node a ./build.sh child with its variables, in parallel where independent (--parallel=N)")]
-public sealed class LocalBatchTask : AsyncFrostingTask<BuildContext>
+public sealed class LocalBatchTask : AsyncFrostingTask<BuildContext>, IPlannedTask
 {
+    public IEnumerable<string> Plan(BuildContext context)
+    {
+        var paths = new SourcePaths(context.Environment.WorkingDirectory.FullPath);
+        var (batch, buildspecs) = BuildspecSet.Read(context.Batch.BatchBuildspec, paths);
+        yield return $"{batch.File}: {batch.Nodes.Count} node(s), up to {context.Batch.Parallel} at once, one ARCH at a time{(batch.FastFail ? ", fast-fail" : string.Empty)}";
+        foreach (var node in batch.Nodes)
+        {
+            var commands = node.Buildspec is { } file && buildspecs.TryGetValue(file, out var parsed) ? string.Join(" && ", parsed.Buildspec.Commands) : "(no buildspec)";
+            var after = node.Dependencies.Count > 0 ? $" after {string.Join(", ", node.Dependencies)}" : string.Empty;
+            var variables = string.Join(' ', node.Variables.Select(v => $"{v.Key}={v.Value}"));
+            yield return $"node {node.Identifier}{after}: {variables}{(variables.Length > 0 ? " " : string.Empty)}{commands}";
+        }
+    }
+
     public override async Task RunAsync(BuildContext context)
     {
         var paths = new SourcePaths(context.Environment.WorkingDirectory.FullPath);

@@ -200,6 +200,23 @@ public sealed class BuildspecCommandLineTests
         Assert.That(_docker.Calls, Is.Empty);
     }
 
+    [Test]
+    public void Should_print_each_node_with_its_variables_and_commands_under_dryrun_and_run_none()
+    {
+        Generate();
+        var runs = Path.Combine(BuildProgram.RepositoryRoot, ".artifacts", "local-batch");
+        var before = Directory.Exists(runs) ? Directory.GetDirectories(runs).Length : 0;
+
+        var plan = Run("--target=LocalBatch", $"--buildspec={BatchFile}", "--registry=127.0.0.1:5000", "--dryrun");
+
+        Assert.That(plan.ExitCode, Is.EqualTo(0), plan.ToString());
+        Assert.That(plan.Output, Does.Contain("6 node(s)"));
+        Assert.That(plan.Output, Does.Contain($"node arm64v8_py38: ARCH=arm64v8 VERSION=3.8 ./build.sh --target=PushImage --registry=$REGISTRY --use-date --matrix={_matrix.Path}"));
+        Assert.That(plan.Output, Does.Contain($"node manifest_py38 after amd64_py38, arm64v8_py38: VERSION=3.8 ./build.sh --target=PushManifest"));
+        Assert.That(Directory.Exists(runs) ? Directory.GetDirectories(runs).Length : 0, Is.EqualTo(before), "a dry run started a batch");
+        Assert.That(_docker.Calls, Is.Empty);
+    }
+
     private void Generate()
     {
         var written = Run("--target=Buildspec");
