@@ -15,6 +15,11 @@ inputs_hash() {
     | LC_ALL=C sort -z | xargs -0 sha256sum; sha256sum global.json Directory.Build.props Directory.Build.targets) | sha256sum | cut -d' ' -f1
 }
 
+# Nodes of a LocalBatch start ./build.sh at once: the first builds under the lock, the others wait and find it built.
+mkdir -p "$out"
+exec 9>"$out/.build.lock"
+if command -v flock >/dev/null 2>&1; then flock 9; fi
+
 current="$(inputs_hash)"
 if [[ ! -f "$out/Build.dll" || ! -f "$stamp" || "$(cat "$stamp")" != "$current" ]]; then
   if ! command -v dotnet >/dev/null 2>&1; then
@@ -30,6 +35,7 @@ if [[ ! -f "$out/Build.dll" || ! -f "$stamp" || "$(cat "$stamp")" != "$current" 
   fi
   echo "$current" > "$stamp"
 fi
+exec 9>&-
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 exec dotnet "$out/Build.dll" "$@"

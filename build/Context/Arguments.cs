@@ -15,6 +15,15 @@ public static class Arguments
     public const string TagImmutability = "tag-immutability";
     public const string PublicRegistry = "public-registry";
 
+    // CodeBuild batch tasks (Buildspec, CheckBuildspec, LocalBatch, StartBatch).
+    public const string BuildspecDirectory = "buildspec-dir";
+    public const string ManifestNodes = "manifest-nodes";
+    public const string GroupBy = "group-by";
+    public const string Buildspec = "buildspec";
+    public const string Parallel = "parallel";
+    public const string CodeBuildProject = "codebuild-project";
+    public const string PollInterval = "poll-interval";
+
     // Cake's dry-run switch and its aliases, as Cake.Frosting accepts them.
     public static readonly string[] DryRun = ["dryrun", "noop", "whatif"];
 }

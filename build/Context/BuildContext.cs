@@ -1,4 +1,5 @@
 using Build.Aws;
+using Build.CodeBuild;
 using Build.Images;
 using Build.Registry;
 using Cake.Core;
@@ -35,6 +36,12 @@ public sealed class BuildContext(ICakeContext context) : FrostingContext(context
     public SourceInfo Source => Resolve().Source;
 
     public RegistryCredentials? Credentials => Resolve().Credentials;
+
+    /// <summary>The CodeBuild build this run is (a batch node or not); <see cref="CodeBuildEnvironment.None"/> elsewhere.</summary>
+    public CodeBuildEnvironment CodeBuild => Resolve().CodeBuild;
+
+    /// <summary>The arguments of the CodeBuild batch tasks (Buildspec, CheckBuildspec, LocalBatch, StartBatch).</summary>
+    public BatchOptions Batch => Resolve().Batch;
 
     /// <summary>The tasks Cake will run for the requested target, in order.</summary>
     public IReadOnlyCollection<string> TasksToExecute => Resolve().TasksToExecute;
@@ -78,8 +85,8 @@ public sealed class BuildContext(ICakeContext context) : FrostingContext(context
 
     public bool Runs(string taskName) => TasksToExecute.Contains(taskName, StringComparer.OrdinalIgnoreCase);
 
-    internal void Initialize(BuildOptions options, ImageMatrix matrix, Selection selection, ImageTags tags, SourceInfo source, RegistryCredentials? credentials, IReadOnlyCollection<string> tasks) =>
-        _resolved = new Resolved(options, matrix, selection, tags, source, credentials, tasks);
+    internal void Initialize(BuildOptions options, ImageMatrix matrix, Selection selection, ImageTags tags, SourceInfo source, RegistryCredentials? credentials, IReadOnlyCollection<string> tasks, CodeBuildEnvironment codeBuild, BatchOptions batch) =>
+        _resolved = new Resolved(options, matrix, selection, tags, source, credentials, tasks, codeBuild, batch);
 
     internal void InitializeEcr(EcrSession? ecr, PublicRegistry? publicRegistry)
     {
@@ -98,5 +105,7 @@ public sealed class BuildContext(ICakeContext context) : FrostingContext(context
         ImageTags Tags,
         SourceInfo Source,
         RegistryCredentials? Credentials,
-        IReadOnlyCollection<string> TasksToExecute);
+        IReadOnlyCollection<string> TasksToExecute,
+        CodeBuildEnvironment CodeBuild,
+        BatchOptions Batch);
 }

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Build.Aws;
+using Build.CodeBuild;
 using Build.Images;
 using Cake.Common.Diagnostics;
 using Cake.Core;
@@ -23,11 +24,12 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
 
         var needsRegistry = tasks.Intersect(TaskNames.NeedRegistry, StringComparer.OrdinalIgnoreCase).Any();
         var ecr = needsRegistry && options.IsEcr;
-        var source = SourceInfoReader.Read(context);
+        var codeBuild = CodeBuildEnvironment.Read(context.Environment);
+        var source = SourceInfoReader.Read(context, codeBuild);
         var registry = ecr && options.Registry is null && options.DryRun ? EcrPlaceholder(context, options) : options.Registry;
         var tags = new ImageTags(registry, options.Repository ?? matrix.Repository, TagSuffixResolver.Resolve(options, source));
         var credentials = ecr ? null : RegistryCredentialsReader.Read(context.Environment);
-        context.Initialize(options, matrix, selection, tags, source, credentials, tasks);
+        context.Initialize(options, matrix, selection, tags, source, credentials, tasks, codeBuild, BatchOptions.Parse(context));
         if (options.PublicRegistry is not null && !ecr)
         {
             throw new CakeException(
@@ -51,6 +53,12 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
                 new EcrSession(aws, line => context.Verbose("{0}", line)),
                 options.PublicRegistry is null ? null : Aws.PublicRegistry.Parse(options.PublicRegistry));
             context.Information("ECR mode: region {0}{1}.", aws.RegionName, options.Registry is null ? ", registry from GetAuthorizationToken" : ", registry " + options.Registry);
+        }
+
+        if (codeBuild.Describe() is { } node)
+        {
+            // In a node, --arch and --python-version come from the node's variables (ARCH, VERSION).
+            context.Information("{0}; {1}={2}, {3}={4}.", node, EnvVars.Arch, options.Arch ?? "(all)", EnvVars.Version, options.PythonVersion ?? "(all)");
         }
 
         context.Information(

@@ -14,9 +14,16 @@ public static class EnvVars
     public const string RegistryUsername = "REGISTRY_USERNAME";
     public const string RegistryPassword = "REGISTRY_PASSWORD";
 
-    // Set by CodeBuild in every build of a batch.
+    // Set by CodeBuild in every build of a batch. Read in one place: CodeBuild/CodeBuildEnvironment.
     public const string CodeBuildResolvedSourceVersion = "CODEBUILD_RESOLVED_SOURCE_VERSION";
     public const string CodeBuildSourceRepoUrl = "CODEBUILD_SOURCE_REPO_URL";
+    public const string CodeBuildBatchBuildIdentifier = "CODEBUILD_BATCH_BUILD_IDENTIFIER";
+    public const string CodeBuildBuildId = "CODEBUILD_BUILD_ID";
+    public const string CodeBuildBuildArn = "CODEBUILD_BUILD_ARN";
+    public const string CodeBuildSourceVersion = "CODEBUILD_SOURCE_VERSION";
+    public const string CodeBuildWebhookTrigger = "CODEBUILD_WEBHOOK_TRIGGER";
+    public const string CodeBuildStartTime = "CODEBUILD_START_TIME";
+    public const string CodeBuildSourceDirectory = "CODEBUILD_SRC_DIR";
 
     // Reproducible-builds convention: the timestamp recorded as the image's creation time.
     public const string SourceDateEpoch = "SOURCE_DATE_EPOCH";

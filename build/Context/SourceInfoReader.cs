@@ -1,4 +1,5 @@
 using System.Globalization;
+using Build.CodeBuild;
 using Build.Git;
 using Cake.Core;
 
@@ -7,12 +8,11 @@ namespace Build.Context;
 /// <summary>Reads the source revision from CodeBuild's variables, else from git.</summary>
 public static class SourceInfoReader
 {
-    public static SourceInfo Read(ICakeContext context)
+    public static SourceInfo Read(ICakeContext context, CodeBuildEnvironment codeBuild)
     {
-        var environment = context.Environment;
-        var git = new GitRunner(context.FileSystem, environment, context.ProcessRunner, context.Tools);
+        var git = new GitRunner(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools);
 
-        var revision = NullIfEmpty(environment.GetEnvironmentVariable(EnvVars.CodeBuildResolvedSourceVersion));
+        var revision = codeBuild.ResolvedSourceVersion;
         // One git call for id and time: keeps start-up light.
         var log = git.Query("log", "-1", "--format=%H%n%ct", revision ?? "HEAD");
         revision ??= log is { Count: >= 1 } ? log[0].Trim() : null;
@@ -23,11 +23,9 @@ public static class SourceInfoReader
             commitTime = DateTimeOffset.FromUnixTimeSeconds(seconds);
         }
 
-        var url = NullIfEmpty(environment.GetEnvironmentVariable(EnvVars.CodeBuildSourceRepoUrl))
+        var url = codeBuild.SourceRepoUrl
             ?? git.Query("config", "--get", "remote.origin.url")?.FirstOrDefault();
 
         return new SourceInfo(revision, commitTime, SourceInfo.StripCredentials(url));
     }
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

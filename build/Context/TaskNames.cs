@@ -14,8 +14,14 @@ public static class TaskNames
     public const string CheckDockerfiles = "CheckDockerfiles";
     public const string Default = "Default";
 
+    // CodeBuild batch: these build no image themselves (LocalBatch's child processes do).
+    public const string Buildspec = "Buildspec";
+    public const string CheckBuildspec = "CheckBuildspec";
+    public const string LocalBatch = "LocalBatch";
+    public const string StartBatch = "StartBatch";
+
     /// <summary>Tasks that talk to a registry and so need --registry.</summary>
-    public static readonly string[] NeedRegistry = [PushImage, CreateManifest, AnnotateArch, PushManifest];
+    public static readonly string[] NeedRegistry = [PushImage, CreateManifest, AnnotateArch, PushManifest, LocalBatch];
 
     /// <summary>Tasks that run the docker CLI.</summary>
     public static readonly string[] NeedDocker = [BaseImage, BuildImage, TestImage, PushImage];

@@ -36,7 +36,12 @@ public static class BuildProgram
         }
 
         // A CodeBuild node's variables must not leak in from the machine running the tests.
-        foreach (var name in new[] { "ARCH", "VERSION", "REGISTRY", "TAG_SUFFIX", "USE_EPOCH", "REGISTRY_USERNAME", "REGISTRY_PASSWORD", "CODEBUILD_RESOLVED_SOURCE_VERSION" })
+        foreach (var name in new[] { "ARCH", "VERSION", "REGISTRY", "TAG_SUFFIX", "USE_EPOCH", "REGISTRY_USERNAME", "REGISTRY_PASSWORD" })
+        {
+            start.Environment.Remove(name);
+        }
+
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("CODEBUILD_", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(name);
         }

@@ -1,0 +1,70 @@
+using Build.Context;
+using Build.Images;
+
+namespace Build.CodeBuild.Buildspecs;
+
+/// <summary>
+/// Paths as CodeBuild sees them: relative to the source root (the repository root here), with '/' separators.
+/// A path outside the repository stays absolute (tests write buildspecs to a temporary folder).
+/// </summary>
+public sealed class SourcePaths(string root)
+{
+    public string Root { get; } = root;
+
+    public string Display(string path)
+    {
+        var full = Path.GetFullPath(path, Root);
+        var relative = Path.GetRelativePath(Root, full);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? full : relative.Replace('\\', '/');
+    }
+
+    public string Resolve(string path) => Path.GetFullPath(path, Root);
+}
+
+/// <summary>The buildspec files of a batch: what Buildspec writes for the matrix, and how CheckBuildspec and LocalBatch read them.</summary>
+public static class BuildspecSet
+{
+    public static IReadOnlyList<GeneratedFile> Expected(ImageMatrix matrix, BatchOptions options, SourcePaths paths)
+    {
+        var matrixArgument = paths.Display(matrix.FilePath);
+        return BuildspecGenerator.Generate(
+            matrix,
+            options.Layout,
+            paths.Display(options.BuildspecDirectory),
+            matrixArgument == Paths.DefaultMatrix ? null : matrixArgument);
+    }
+
+    public static string RegenerateCommand(ImageMatrix matrix, BatchOptions options, SourcePaths paths)
+    {
+        var matrixArgument = paths.Display(matrix.FilePath);
+        var arguments = new List<string> { $"./build.sh --target={TaskNames.Buildspec}" };
+        arguments.AddRange(options.Layout.Arguments());
+        if (matrixArgument != Paths.DefaultMatrix)
+        {
+            arguments.Add($"--{Arguments.Matrix}={matrixArgument}");
+        }
+
+        if (paths.Display(options.BuildspecDirectory) != BatchOptions.DefaultBuildspecDirectory)
+        {
+            arguments.Add($"--{Arguments.BuildspecDirectory}={paths.Display(options.BuildspecDirectory)}");
+        }
+
+        return string.Join(' ', arguments);
+    }
+
+    /// <summary>The batch buildspec and every node buildspec it references (read once each).</summary>
+    public static (ParsedBatch Batch, IReadOnlyDictionary<string, ParsedNodeBuildspec> Nodes) Read(string batchPath, SourcePaths paths)
+    {
+        var batch = BuildspecReader.ReadBatch(paths.Resolve(batchPath), paths.Display(batchPath));
+        var nodes = batch.Nodes
+            .Select(n => n.Buildspec)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .ToDictionary(b => b, b => BuildspecReader.ReadNode(paths.Resolve(b), paths.Display(b)), StringComparer.Ordinal);
+        return (batch, nodes);
+    }
+
+    /// <summary>Everything wrong in the batch and its node buildspecs, before any comparison with the matrix.</summary>
+    public static List<BuildspecProblem> Problems(ParsedBatch batch, IReadOnlyDictionary<string, ParsedNodeBuildspec> nodes) =>
+        batch.Problems.Concat(BuildspecChecker.CheckGraph(batch)).Concat(BuildspecChecker.CheckNodeBuildspecs(batch, nodes)).ToList();
+}

@@ -1,0 +1,61 @@
+using Build.CodeBuild.Api;
+using Build.CodeBuild.LocalBatch;
+using Build.Context;
+using Cake.Common.Diagnostics;
+using Cake.Core;
+using Cake.Frosting;
+
+namespace Build.Tasks;
+
+[TaskName(TaskNames.StartBatch)]
+[TaskDescription("Starts the CodeBuild batch of --codebuild-project at the current commit, follows it to the end and reports each node")]
+public sealed class StartBatchTask : AsyncFrostingTask<BuildContext>
+{
+    public override async Task RunAsync(BuildContext context)
+    {
+        var project = context.Batch.CodeBuildProject
+            ?? throw new CakeException($"StartBatch needs the CodeBuild project: pass --{Arguments.CodeBuildProject}=<name> (the project whose batch buildspec is buildspecs/batch.yml).");
+        var commit = context.Source.Revision
+            ?? throw new CakeException("StartBatch starts the batch at the current commit, but git found none here: run it from a checkout with a commit that CodeBuild can fetch.");
+
+        var endpoint = CodeBuildEndpoint.Resolve(context.Environment);
+        using var client = new CodeBuildClient(endpoint, CodeBuildClient.DefaultCredentials());
+
+        // One token per run: a retried StartBuildBatch (throttling, 5xx) cannot start a second batch.
+        var request = new StartBuildBatchRequest(project, commit, Guid.NewGuid().ToString("N"), Overrides(context));
+        var started = await client.StartBuildBatchAsync(request);
+        context.Information("Started batch {0} of {1} at commit {2} ({3}).", started.Id, project, commit, endpoint.Url);
+
+        var follower = new BatchFollower(client, context.Batch.PollInterval, line => context.Information("{0}", line));
+        var batch = await follower.FollowAsync(started.Id);
+
+        context.Information(string.Empty);
+        context.Information("{0}", BatchReport.Table(follower.Nodes).TrimEnd());
+        if (batch.BuildBatchStatus != BuildStatuses.Succeeded)
+        {
+            var failed = follower.Nodes.Where(n => n.State is NodeState.Failed or NodeState.Stopped).Select(n => n.Identifier).ToList();
+            throw new CakeException(
+                $"The batch {batch.Id} ended {batch.BuildBatchStatus ?? "without a status"}" +
+                (failed.Count > 0 ? $": {string.Join(", ", failed)} did not succeed" : string.Empty) + ". See each build's log in the CodeBuild console.");
+        }
+
+        context.Information("The batch {0} succeeded.", batch.Id);
+    }
+
+    // The project's own variables stay; these only override what the command line gave.
+    private static List<EnvironmentVariable>? Overrides(BuildContext context)
+    {
+        var overrides = new List<EnvironmentVariable>();
+        if (context.Options.Registry is { } registry)
+        {
+            overrides.Add(new(EnvVars.Registry, registry));
+        }
+
+        if (context.Options.TagSuffix is { } suffix)
+        {
+            overrides.Add(new(EnvVars.TagSuffix, suffix));
+        }
+
+        return overrides.Count > 0 ? overrides : null;
+    }
+}
