@@ -11,6 +11,7 @@ public static class Arguments
     public const string TagSuffix = "tag-suffix";
     public const string UseDate = "use-date";
     public const string InstallPrerequisites = "install-prerequisites";
+    public const string Retries = "retries";
 
     // Cake's dry-run switch and its aliases, as Cake.Frosting accepts them.
     public static readonly string[] DryRun = ["dryrun", "noop", "whatif"];

@@ -39,7 +39,15 @@ public sealed class BuildContext(ICakeContext context) : FrostingContext(context
     public string RegistryHost => Options.Registry
         ?? throw new CakeException("No registry: pass --registry=host[:port] or set REGISTRY.");
 
-    public RegistryClient RegistryClient => _registry ??= new RegistryClient(RegistryHost, Credentials, log: line => Log.Write(Verbosity.Verbose, LogLevel.Verbose, "{0}", line));
+    public RegistryClient RegistryClient => _registry ??= new RegistryClient(
+        RegistryHost,
+        Credentials,
+        log: line => Log.Write(Verbosity.Verbose, LogLevel.Verbose, "{0}", line),
+        retry: Retry,
+        onRetry: line => Log.Write(Verbosity.Normal, LogLevel.Warning, "{0}", line));
+
+    /// <summary>How registry calls and docker pushes retry transient failures (--retries attempts).</summary>
+    public RetryPolicy Retry => RetryPolicy.Default.WithMaxAttempts(Options.Retries);
 
     public void DisposeRegistry()
     {

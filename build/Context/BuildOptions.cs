@@ -14,8 +14,12 @@ public sealed partial record BuildOptions(
     string? TagSuffix,
     bool UseDate,
     bool DryRun,
-    bool? InstallPrerequisites = null)
+    bool? InstallPrerequisites = null,
+    int Retries = BuildOptions.DefaultRetries)
 {
+    /// <summary>Attempts per registry call and per docker push, unless --retries says otherwise.</summary>
+    public const int DefaultRetries = 5;
+
     public static BuildOptions Parse(ICakeContext context)
     {
         var options = new BuildOptions(
@@ -27,7 +31,8 @@ public sealed partial record BuildOptions(
             TagSuffix: ArgumentOrEnvironment(context, Arguments.TagSuffix, EnvVars.TagSuffix),
             UseDate: Flag(context, Arguments.UseDate) || context.EnvironmentVariable(EnvVars.UseEpoch) is "1" or "true",
             DryRun: Arguments.DryRun.Any(context.HasArgument),
-            InstallPrerequisites: context.HasArgument(Arguments.InstallPrerequisites) ? Flag(context, Arguments.InstallPrerequisites) : null);
+            InstallPrerequisites: context.HasArgument(Arguments.InstallPrerequisites) ? Flag(context, Arguments.InstallPrerequisites) : null,
+            Retries: Attempts(context));
         options.Validate();
         return options;
     }
@@ -46,6 +51,20 @@ public sealed partial record BuildOptions(
             throw new CakeException(
                 $"--tag-suffix '{TagSuffix}' cannot be part of an image tag: use letters, digits, '.', '_' and '-' (at most 64 characters), e.g. --tag-suffix=1a2b3c4.");
         }
+    }
+
+    private static int Attempts(ICakeContext context)
+    {
+        var value = Argument(context, Arguments.Retries);
+        if (value is null)
+        {
+            return DefaultRetries;
+        }
+
+        return int.TryParse(value, out var attempts) && attempts is >= 1 and <= 20
+            ? attempts
+            : throw new CakeException(
+                $"--{Arguments.Retries} '{value}' is not a number of attempts: give 1 (no retry) to 20, e.g. --{Arguments.Retries}={DefaultRetries} (the default).");
     }
 
     private static string? Argument(ICakeContext context, string name) =>

@@ -19,7 +19,11 @@ public sealed class PushImageTask : AsyncFrostingTask<BuildContext>, IPlannedTas
             var tag = context.Tags.ArchTag(target);
             var reference = context.Tags.Reference(tag);
             context.Information("Pushing {0}", reference);
-            context.DockerPush(reference, new DockerImagePushSettings { ConfigDirectory = context.DockerConfigDirectory }, line => context.Verbose("{0}", line));
+            DockerPushRetry.Run(
+                reference,
+                () => context.DockerPush(reference, new DockerImagePushSettings { ConfigDirectory = context.DockerConfigDirectory }, line => context.Verbose("{0}", line)),
+                context.Retry,
+                line => context.Warning("{0}", line));
 
             var pushed = await context.RegistryClient.HeadManifestAsync(context.Tags.Repository, tag)
                 ?? throw new CakeException($"docker push reported success for {reference}, but the registry has no manifest under that tag.");
