@@ -12,6 +12,7 @@ public static class Arguments
     public const string UseDate = "use-date";
     public const string InstallPrerequisites = "install-prerequisites";
     public const string Retries = "retries";
+    public const string Force = "force";
 
     // Cake's dry-run switch and its aliases, as Cake.Frosting accepts them.
     public static readonly string[] DryRun = ["dryrun", "noop", "whatif"];

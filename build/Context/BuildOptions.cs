@@ -15,7 +15,8 @@ public sealed partial record BuildOptions(
     bool UseDate,
     bool DryRun,
     bool? InstallPrerequisites = null,
-    int Retries = BuildOptions.DefaultRetries)
+    int Retries = BuildOptions.DefaultRetries,
+    bool Force = false)
 {
     /// <summary>Attempts per registry call and per docker push, unless --retries says otherwise.</summary>
     public const int DefaultRetries = 5;
@@ -32,7 +33,8 @@ public sealed partial record BuildOptions(
             UseDate: Flag(context, Arguments.UseDate) || context.EnvironmentVariable(EnvVars.UseEpoch) is "1" or "true",
             DryRun: Arguments.DryRun.Any(context.HasArgument),
             InstallPrerequisites: context.HasArgument(Arguments.InstallPrerequisites) ? Flag(context, Arguments.InstallPrerequisites) : null,
-            Retries: Attempts(context));
+            Retries: Attempts(context),
+            Force: Flag(context, Arguments.Force));
         options.Validate();
         return options;
     }

@@ -97,7 +97,8 @@ public sealed class FaultInjectionTests
     {
         _proxy.DropMidUpload("python", count: 1);
 
-        var node = Build("amd64.json", "--target=PushImage", "--tag-suffix=f4");
+        // --force: an earlier test may have published an image of the same inputs, and this one must push layers.
+        var node = Build("amd64.json", "--target=PushImage", "--tag-suffix=f4", "--force");
         var manifestNode = Build("amd64.json", "--target=PushManifest", "--tag-suffix=f4");
 
         Assert.That(node.ExitCode, Is.EqualTo(0), node.ToString());
@@ -112,7 +113,7 @@ public sealed class FaultInjectionTests
     {
         using var docker = RecordingDocker.FailingFirstPush("received unexpected HTTP status: 503 Service Unavailable");
 
-        var node = Build("amd64.json", docker.Environment, "--target=PushImage", "--tag-suffix=f5");
+        var node = Build("amd64.json", docker.Environment, "--target=PushImage", "--tag-suffix=f5", "--force");
 
         Assert.That(node.ExitCode, Is.EqualTo(0), node.ToString());
         Assert.That(node.Output, Does.Contain($"docker push {_proxy.Address}/python:3.11.f5-amd64: attempt 1 of 5 failed (503 Service Unavailable); retrying in"));
