@@ -13,6 +13,7 @@ public static class Arguments
     public const string InstallPrerequisites = "install-prerequisites";
     public const string Retries = "retries";
     public const string Force = "force";
+    public const string AllowPartial = "allow-partial";
 
     // Cake's dry-run switch and its aliases, as Cake.Frosting accepts them.
     public static readonly string[] DryRun = ["dryrun", "noop", "whatif"];

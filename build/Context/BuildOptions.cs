@@ -16,7 +16,8 @@ public sealed partial record BuildOptions(
     bool DryRun,
     bool? InstallPrerequisites = null,
     int Retries = BuildOptions.DefaultRetries,
-    bool Force = false)
+    bool Force = false,
+    bool AllowPartial = false)
 {
     /// <summary>Attempts per registry call and per docker push, unless --retries says otherwise.</summary>
     public const int DefaultRetries = 5;
@@ -34,7 +35,8 @@ public sealed partial record BuildOptions(
             DryRun: Arguments.DryRun.Any(context.HasArgument),
             InstallPrerequisites: context.HasArgument(Arguments.InstallPrerequisites) ? Flag(context, Arguments.InstallPrerequisites) : null,
             Retries: Attempts(context),
-            Force: Flag(context, Arguments.Force));
+            Force: Flag(context, Arguments.Force),
+            AllowPartial: Flag(context, Arguments.AllowPartial));
         options.Validate();
         return options;
     }

@@ -121,6 +121,55 @@ public sealed class FaultInjectionTests
         await AssertCompleteImageAsync("3.11.f5-amd64");
     }
 
+    [Test]
+    public async Task Should_converge_when_the_build_is_killed_mid_push_and_run_again()
+    {
+        // A context of its own, so that no earlier test has published an image of the same inputs.
+        var matrix = Path.Combine("killed", "amd64.json");
+        Directory.CreateDirectory(Path.Combine(_matrixDirectory, "killed"));
+        File.Copy(Path.Combine(_matrixDirectory, "python.Dockerfile"), Path.Combine(_matrixDirectory, "killed", "python.Dockerfile"));
+        File.WriteAllText(Path.Combine(_matrixDirectory, "killed", "run-id.txt"), Guid.NewGuid().ToString());
+        WriteMatrix(matrix, ["amd64"]);
+        _proxy.StallUpload("python");
+
+        using (var killed = BuildProgram.Start(Arguments(matrix, "--target=PushImage", "--tag-suffix=f6")))
+        {
+            await _proxy.Stalled.WaitAsync(TimeSpan.FromMinutes(10));
+            killed.KillHard();
+        }
+
+        _proxy.ReleaseStalled();
+        using var client = _registry.CreateClient();
+        Assert.That(await client.HeadManifestAsync("python", "3.11.f6-amd64"), Is.Null, "the killed run published nothing");
+
+        var rerun = Build(matrix, "--target=PushImage", "--tag-suffix=f6");
+        var manifestNode = Build(matrix, "--target=PushManifest", "--tag-suffix=f6");
+
+        Assert.That(rerun.ExitCode, Is.EqualTo(0), rerun.ToString());
+        Assert.That(manifestNode.ExitCode, Is.EqualTo(0), manifestNode.ToString());
+        Assert.That(rerun.Output, Does.Contain("Building"), "the inputs tag is set last, so the killed image is built and pushed again");
+        var image = await AssertCompleteImageAsync("3.11.f6-amd64");
+        await AssertListAsync("3.11.f6", new Dictionary<string, string> { ["linux/amd64"] = image });
+    }
+
+    [Test]
+    public async Task Should_publish_a_list_missing_an_arch_only_with_allow_partial_and_say_what_is_missing()
+    {
+        var amd64 = await TestImage.Create(Amd64, label: "f7").PushAsync(_registry, "python", "3.11.f7-amd64");
+
+        var refused = Build("both.json", "--target=PushManifest", "--tag-suffix=f7");
+        using var client = _registry.CreateClient();
+        var listAfterRefusal = await client.HeadManifestAsync("python", "3.11.f7");
+        var partial = Build("both.json", "--target=PushManifest", "--tag-suffix=f7", "--allow-partial");
+
+        Assert.That(refused.ExitCode, Is.Not.EqualTo(0), refused.ToString());
+        Assert.That(refused.Output, Does.Contain($"{_proxy.Address}/python:3.11.f7-arm64v8").And.Contain("--allow-partial"));
+        Assert.That(listAfterRefusal, Is.Null);
+        Assert.That(partial.ExitCode, Is.EqualTo(0), partial.ToString());
+        Assert.That(partial.Output, Does.Contain($"publishing manifest lists WITHOUT 1 arch image(s) the matrix lists: {_proxy.Address}/python:3.11.f7-arm64v8"));
+        await AssertListAsync("3.11.f7", new Dictionary<string, string> { ["linux/amd64"] = amd64 });
+    }
+
     private void WriteMatrix(string name, string[] arches)
     {
         var buildArgs = new Dictionary<string, string> { ["BASE_IMAGE"] = "{registry}/debian-python:bookworm" };
@@ -170,5 +219,8 @@ public sealed class FaultInjectionTests
     private BuildProgram.Result Build(string matrix, params string[] arguments) => Build(matrix, null, arguments);
 
     private BuildProgram.Result Build(string matrix, IDictionary<string, string?>? environment, params string[] arguments) =>
-        BuildProgram.Run([$"--matrix={Path.Combine(_matrixDirectory, matrix)}", $"--registry={_proxy.Address}", "--install-prerequisites=false", .. arguments], environment);
+        BuildProgram.Run(Arguments(matrix, arguments), environment);
+
+    private string[] Arguments(string matrix, params string[] arguments) =>
+        [$"--matrix={Path.Combine(_matrixDirectory, matrix)}", $"--registry={_proxy.Address}", "--install-prerequisites=false", .. arguments];
 }

@@ -22,6 +22,8 @@ public sealed class FaultProxy : IAsyncDisposable
     private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false });
     private readonly List<Fault> _faults = [];
     private readonly List<string> _log = [];
+    private readonly TaskCompletionSource _stalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private FaultProxy(WebApplication app, Uri upstream)
     {
@@ -90,11 +92,35 @@ public sealed class FaultProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Holds the first blob upload to <paramref name="repository"/> that sends a body until <see cref="ReleaseStalled"/>:
+    /// a push caught in the middle. <see cref="Stalled"/> completes when it is held.
+    /// </summary>
+    public void StallUpload(string repository)
+    {
+        lock (_faults)
+        {
+            _faults.Add(new Fault(
+                1,
+                request => request.Method is "PATCH" or "PUT"
+                    && request.Path.Value!.StartsWith($"/v2/{repository}/blobs/uploads/", StringComparison.Ordinal)
+                    && request.ContentLength is null or > 0,
+                Status: null,
+                RetryAfter: null) { Stall = true });
+        }
+    }
+
+    public Task Stalled => _stalled.Task;
+
+    /// <summary>Drops the held upload's connection.</summary>
+    public void ReleaseStalled() => _release.TrySetResult();
+
     /// <summary>How many faults were injected so far.</summary>
     public int Injected => Requests.Count(r => r.EndsWith("(injected)", StringComparison.Ordinal));
 
     public async ValueTask DisposeAsync()
     {
+        ReleaseStalled();
         await _app.StopAsync();
         await _app.DisposeAsync();
         _http.Dispose();
@@ -114,6 +140,15 @@ public sealed class FaultProxy : IAsyncDisposable
                 context.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
+            return;
+        }
+
+        if (fault is { Stall: true })
+        {
+            Record($"{line} → stalled (injected)");
+            _stalled.TrySetResult();
+            await Task.WhenAny(_release.Task, Task.Delay(Timeout.Infinite, context.RequestAborted));
+            context.Abort();
             return;
         }
 
@@ -189,5 +224,7 @@ public sealed class FaultProxy : IAsyncDisposable
     private sealed record Fault(int Count, Func<HttpRequest, bool> When, HttpStatusCode? Status, TimeSpan? RetryAfter)
     {
         public int Remaining { get; set; } = Count;
+
+        public bool Stall { get; init; }
     }
 }
