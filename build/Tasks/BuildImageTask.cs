@@ -38,7 +38,24 @@ public sealed class BuildImageTask : AsyncFrostingTask<BuildContext>, IPlannedTa
             var idFile = Path.GetTempFileName();
             try
             {
-                context.DockerBuild(target.Entry.ContextDirectory, ImageBuildSettingsFactory.Create(context, target, idFile, inputs));
+                var settings = ImageBuildSettingsFactory.Create(context, target, idFile, inputs);
+                if (await CacheSource.PullPreviousAsync(context, target) is { } previous)
+                {
+                    settings.CacheFrom.Add(previous);
+                }
+
+                try
+                {
+                    context.DockerBuild(target.Entry.ContextDirectory, settings);
+                }
+                catch (CakeException e) when (settings.CacheFrom.Count > 0)
+                {
+                    // The classic builder of Docker 20.10 can fail to restore a --cache-from layer ("failed to create
+                    // cache image: ... layer does not exist"): the cache is only an optimisation, so build without it.
+                    context.Warning("docker build with --cache-from {0} failed ({1}); building again without it.", string.Join(", ", settings.CacheFrom), e.Message);
+                    settings.CacheFrom.Clear();
+                    context.DockerBuild(target.Entry.ContextDirectory, settings);
+                }
                 VerifyPlatform(context, target, reference);
                 context.State.Built.Add(new BuiltImage(target, reference, File.ReadAllText(idFile).Trim(), inputs));
             }

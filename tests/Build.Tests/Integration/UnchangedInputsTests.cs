@@ -74,10 +74,12 @@ public sealed class UnchangedInputsTests
     }
 
     [Test]
-    public void Should_rebuild_when_forced_or_when_an_input_changed()
+    public void Should_rebuild_when_forced_or_when_an_input_changed_reusing_the_previous_image_as_cache()
     {
         var first = Build(null, "--target=PushImage", "--tag-suffix=u3");
+        var list = Build(null, "--target=PushManifest", "--tag-suffix=u3");
         Assert.That(first.ExitCode, Is.EqualTo(0), first.ToString());
+        Assert.That(list.ExitCode, Is.EqualTo(0), list.ToString());
 
         using (var docker = RecordingDocker.PassThrough())
         {
@@ -94,6 +96,9 @@ public sealed class UnchangedInputsTests
             var changed = Build(docker.Environment, "--target=PushImage", "--tag-suffix=u5");
             Assert.That(changed.ExitCode, Is.EqualTo(0), changed.ToString());
             Assert.That(docker.CallsOf("build"), Has.Count.EqualTo(1));
+            var previous = $"{_proxy.Address}/python:3.11";
+            Assert.That(docker.CallsOf("pull"), Is.EqualTo(new[] { $"pull --platform linux/amd64 --quiet {previous}" }), "the previous image of the version is pulled for the arch");
+            Assert.That(docker.CallsOf("build").Single(), Does.Contain($"--cache-from {previous}"));
         }
         finally
         {
