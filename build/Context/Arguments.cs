@@ -11,6 +11,9 @@ public static class Arguments
     public const string TagSuffix = "tag-suffix";
     public const string UseDate = "use-date";
     public const string InstallPrerequisites = "install-prerequisites";
+    public const string Retries = "retries";
+    public const string Force = "force";
+    public const string AllowPartial = "allow-partial";
     public const string Region = "region";
     public const string TagImmutability = "tag-immutability";
     public const string PublicRegistry = "public-registry";

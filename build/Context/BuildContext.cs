@@ -56,12 +56,12 @@ public sealed class BuildContext(ICakeContext context) : FrostingContext(context
         ?? throw new CakeException("No registry: pass --registry=host[:port] or set REGISTRY.");
 
     public RegistryClient RegistryClient => _registry ??= Ecr is { } ecr
-        ? new RegistryClient(_registryApi ?? RegistryHost, ecr.Tokens.GetCredentialsAsync, log: LogVerbose)
-        : new RegistryClient(RegistryHost, Credentials, log: LogVerbose);
+        ? new RegistryClient(_registryApi ?? RegistryHost, ecr.Tokens.GetCredentialsAsync, log: LogVerbose, retry: Retry, onRetry: LogRetry)
+        : new RegistryClient(RegistryHost, Credentials, log: LogVerbose, retry: Retry, onRetry: LogRetry);
 
     /// <summary>The client of --public-registry, logged in with ECR Public's token.</summary>
     public RegistryClient PublicRegistryClient => _publicRegistry ??= Ecr is { } ecr && PublicRegistry is { } target
-        ? new RegistryClient(target.Host, ecr.PublicTokensFor(target.Host).GetCredentialsAsync, log: LogVerbose)
+        ? new RegistryClient(target.Host, ecr.PublicTokensFor(target.Host).GetCredentialsAsync, log: LogVerbose, retry: Retry, onRetry: LogRetry)
         : throw new InvalidOperationException("Promotion needs ECR mode and --public-registry.");
 
     /// <summary>ECR mode: the registry the token's proxyEndpoint named (its host for tags, the endpoint for the API).</summary>
@@ -73,6 +73,11 @@ public sealed class BuildContext(ICakeContext context) : FrostingContext(context
         _registry?.Dispose();
         _registry = null;
     }
+
+    /// <summary>How registry calls and docker pushes retry transient failures (--retries attempts).</summary>
+    public RetryPolicy Retry => RetryPolicy.Default.WithMaxAttempts(Options.Retries);
+
+    private void LogRetry(string line) => Log.Write(Verbosity.Normal, LogLevel.Warning, "{0}", line);
 
     public void DisposeRegistry()
     {

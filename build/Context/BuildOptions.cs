@@ -18,8 +18,15 @@ public sealed partial record BuildOptions(
     bool? InstallPrerequisites = null,
     string? Region = null,
     TagMutability TagImmutability = TagMutability.Mutable,
-    string? PublicRegistry = null)
+    string? PublicRegistry = null,
+
+    int Retries = BuildOptions.DefaultRetries,
+    bool Force = false,
+    bool AllowPartial = false)
 {
+    /// <summary>Attempts per registry call and per docker push, unless --retries says otherwise.</summary>
+    public const int DefaultRetries = 5;
+
     public static BuildOptions Parse(ICakeContext context)
     {
         var options = new BuildOptions(
@@ -34,7 +41,11 @@ public sealed partial record BuildOptions(
             InstallPrerequisites: context.HasArgument(Arguments.InstallPrerequisites) ? Flag(context, Arguments.InstallPrerequisites) : null,
             Region: Argument(context, Arguments.Region),
             TagImmutability: ParseMutability(Argument(context, Arguments.TagImmutability)),
-            PublicRegistry: ArgumentOrEnvironment(context, Arguments.PublicRegistry, EnvVars.PublicRegistry));
+            PublicRegistry: ArgumentOrEnvironment(context, Arguments.PublicRegistry, EnvVars.PublicRegistry),
+
+            Retries: Attempts(context),
+            Force: Flag(context, Arguments.Force),
+            AllowPartial: Flag(context, Arguments.AllowPartial));
         options.Validate();
         return options;
     }
@@ -64,6 +75,20 @@ public sealed partial record BuildOptions(
         "IMMUTABLE" => TagMutability.Immutable,
         _ => throw new CakeException($"--tag-immutability '{value}' is not a tag mutability: use MUTABLE (the default) or IMMUTABLE."),
     };
+
+    private static int Attempts(ICakeContext context)
+    {
+        var value = Argument(context, Arguments.Retries);
+        if (value is null)
+        {
+            return DefaultRetries;
+        }
+
+        return int.TryParse(value, out var attempts) && attempts is >= 1 and <= 20
+            ? attempts
+            : throw new CakeException(
+                $"--{Arguments.Retries} '{value}' is not a number of attempts: give 1 (no retry) to 20, e.g. --{Arguments.Retries}={DefaultRetries} (the default).");
+    }
 
     private static string? Argument(ICakeContext context, string name) =>
         NullIfEmpty(context.Argument<string?>(name, null));

@@ -1,4 +1,5 @@
 using Build.Images;
+using Build.Images.Inputs;
 using Build.Registry;
 
 namespace Build.Context;
@@ -8,6 +9,11 @@ public sealed class BuildState
 {
     public List<BuiltImage> Built { get; } = [];
 
+    /// <summary>Images BuildImage did not build: the registry already holds one made of the same inputs.</summary>
+    public List<ReusedImage> Reused { get; } = [];
+
+    public bool IsReused(ImageTarget target) => Reused.Any(r => r.Target == target);
+
     public List<PushedImage> Pushed { get; } = [];
 
     public List<ManifestListPlan> ManifestLists { get; } = [];
@@ -15,7 +21,10 @@ public sealed class BuildState
     public List<PublishedManifestList> Published { get; } = [];
 }
 
-public sealed record BuiltImage(ImageTarget Target, string Reference, string ImageId);
+public sealed record BuiltImage(ImageTarget Target, string Reference, string ImageId, ImageInputs? Inputs = null);
+
+/// <summary>An image whose inputs are unchanged: the registry holds it under <paramref name="InputsTag"/> with <paramref name="Digest"/>.</summary>
+public sealed record ReusedImage(ImageTarget Target, string Reference, string InputsTag, string Digest);
 
 public sealed record PushedImage(ImageTarget Target, string Reference, string Digest);
 

@@ -2,6 +2,7 @@ using Build.Docker.Build;
 using Build.Docker.Inspect;
 using Build.Docker.Load;
 using Build.Docker.Login;
+using Build.Docker.Pull;
 using Build.Docker.Push;
 using Build.Docker.Run;
 using Build.Docker.Version;
@@ -21,6 +22,9 @@ public static class DockerAliases
 
     public static void DockerPush(this ICakeContext context, string reference, DockerImagePushSettings settings, Action<string>? onLine = null) =>
         new DockerImagePusher(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).Push(reference, settings, onLine);
+
+    public static void DockerPull(this ICakeContext context, string reference, DockerImagePullSettings settings) =>
+        new DockerImagePuller(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).Pull(reference, settings);
 
     public static void DockerLogin(this ICakeContext context, string registry, DockerLoginSettings settings) =>
         new DockerLoginRunner(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).Login(registry, settings);

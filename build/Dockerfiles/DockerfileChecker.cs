@@ -82,6 +82,51 @@ public static partial class DockerfileChecker
         return problems;
     }
 
+    /// <summary>
+    /// The images the Dockerfile's stages start FROM, with ARG defaults declared before the first FROM and
+    /// <paramref name="buildArgs"/> substituted; stages built from earlier stages and <c>scratch</c> are left out.
+    /// A base that still holds a variable is returned as is.
+    /// </summary>
+    public static IReadOnlyList<string> Bases(string text, IReadOnlyDictionary<string, string> buildArgs)
+    {
+        var bases = new List<string>();
+        var globalArgs = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var stageNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var inStage = false;
+        foreach (var instruction in DockerfileInstruction.Parse(text))
+        {
+            if (instruction.Keyword == "ARG" && !inStage)
+            {
+                var (name, value) = SplitArg(instruction.Arguments);
+                globalArgs[name] = value is null ? null : Resolve(value, globalArgs, buildArgs);
+            }
+            else if (instruction.Keyword == "FROM")
+            {
+                inStage = true;
+                var parts = instruction.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(p => !p.StartsWith("--", StringComparison.Ordinal)).ToList();
+                var image = Resolve(parts.FirstOrDefault() ?? string.Empty, globalArgs, buildArgs);
+                if (!image.Equals("scratch", StringComparison.OrdinalIgnoreCase) && !stageNames.Contains(image) && image.Length > 0)
+                {
+                    bases.Add(image);
+                }
+
+                if (parts.Count >= 3 && parts[1].Equals("AS", StringComparison.OrdinalIgnoreCase))
+                {
+                    stageNames.Add(parts[2]);
+                }
+            }
+        }
+
+        return bases;
+    }
+
+    private static string Resolve(string image, Dictionary<string, string?> globalArgs, IReadOnlyDictionary<string, string> buildArgs) =>
+        VariableReference().Replace(image, m =>
+        {
+            var name = m.Groups["braced"].Success ? m.Groups["braced"].Value : m.Groups["plain"].Value;
+            return buildArgs.TryGetValue(name, out var passed) ? passed : globalArgs.GetValueOrDefault(name) ?? m.Value;
+        });
+
     private static void CheckUsed(DockerfileInstruction instruction, Dictionary<string, string?>? stage, Action<string> problem, ISet<string>? assignedInLine = null)
     {
         foreach (var used in UsedVariables(instruction.Arguments).Distinct())
@@ -103,11 +148,7 @@ public static partial class DockerfileChecker
 
     private static void CheckBase(string image, Dictionary<string, string?> globalArgs, IReadOnlyDictionary<string, string> buildArgs, HashSet<string> stageNames, Action<string> problem)
     {
-        var resolved = VariableReference().Replace(image, m =>
-        {
-            var name = m.Groups["braced"].Success ? m.Groups["braced"].Value : m.Groups["plain"].Value;
-            return buildArgs.TryGetValue(name, out var passed) ? passed : globalArgs.GetValueOrDefault(name) ?? m.Value;
-        });
+        var resolved = Resolve(image, globalArgs, buildArgs);
 
         if (resolved.Contains('$', StringComparison.Ordinal))
         {

@@ -46,7 +46,11 @@ public sealed class BaseImagePublisher(BuildContext context, BaseImageSpec spec)
                 File.Delete(archive);
             }
 
-            context.DockerPush(reference, new DockerImagePushSettings { ConfigDirectory = context.DockerConfigDirectory });
+            DockerPushRetry.Run(
+                reference,
+                () => context.DockerPush(reference, new DockerImagePushSettings { ConfigDirectory = context.DockerConfigDirectory }),
+                context.Retry,
+                line => context.Warning("{0}", line));
             var pushed = await context.RegistryClient.GetManifestAsync(spec.Repository, tag)
                 ?? throw new CakeException($"docker push reported success for {reference}, but the registry has no manifest under that tag.");
             entries.Add((pushed.ToDescriptor(), architecture.Platform));

@@ -1,13 +1,14 @@
 using System.Globalization;
 using Build.Context;
 using Build.Docker.Build;
+using Build.Images.Inputs;
 
 namespace Build.Images;
 
 /// <summary>The `docker build` settings for one arch image: the same for a real run and for --dryrun's plan.</summary>
 public static class ImageBuildSettingsFactory
 {
-    public static DockerImageBuildSettings Create(BuildContext context, ImageTarget target, string? imageIdFile)
+    public static DockerImageBuildSettings Create(BuildContext context, ImageTarget target, string? imageIdFile, ImageInputs? inputs = null)
     {
         var settings = new DockerImageBuildSettings
         {
@@ -21,12 +22,9 @@ public static class ImageBuildSettingsFactory
         };
         settings.Tags.Add(context.Tags.Reference(context.Tags.ArchTag(target)));
 
-        // VERSION and ARCH as the original buildspecs passed them; the entry's own args may add to them.
-        settings.BuildArgs.Add(new("VERSION", target.Version));
-        settings.BuildArgs.Add(new("ARCH", target.Architecture.Name));
-        foreach (var (name, value) in target.Entry.BuildArgs.Where(a => a.Key is not ("VERSION" or "ARCH")))
+        foreach (var arg in BuildArgs(context, target))
         {
-            settings.BuildArgs.Add(new(name, ExpandRegistry(context, value)));
+            settings.BuildArgs.Add(arg);
         }
 
         foreach (var label in Labels(context, target))
@@ -34,7 +32,23 @@ public static class ImageBuildSettingsFactory
             settings.Labels.Add(label);
         }
 
+        if (inputs is not null)
+        {
+            settings.Labels.Add(new(ImageInputs.Label, inputs.Hash));
+        }
+
         return settings;
+    }
+
+    /// <summary>VERSION and ARCH as the original buildspecs passed them, then the entry's own args.</summary>
+    public static IEnumerable<KeyValuePair<string, string>> BuildArgs(BuildContext context, ImageTarget target)
+    {
+        yield return new("VERSION", target.Version);
+        yield return new("ARCH", target.Architecture.Name);
+        foreach (var (name, value) in target.Entry.BuildArgs.Where(a => a.Key is not ("VERSION" or "ARCH")))
+        {
+            yield return new(name, ExpandRegistry(context, value));
+        }
     }
 
     /// <summary>The placeholder for the target registry in a build arg, e.g. a base the build published there itself.</summary>

@@ -1,3 +1,4 @@
+using Build.Context;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
@@ -22,9 +23,19 @@ public sealed class RegistryClient : IDisposable
     private RegistryCredentials? _credentials;
     private readonly Action<string>? _log;
     private readonly ConcurrentDictionary<string, string> _tokens = new(StringComparer.Ordinal);
+    private readonly RetryPolicy _retry;
+    private readonly Action<string>? _onRetry;
 
-    public RegistryClient(string registry, RegistryCredentials? credentials = null, HttpMessageHandler? handler = null, Action<string>? log = null)
-        : this(registry, credentials, null, handler, log)
+    /// <param name="retry">Transient failures (429, 5xx, dropped connections) are retried under this policy; default <see cref="RetryPolicy.Default"/>.</param>
+    /// <param name="onRetry">Told of each retry, with its reason and wait.</param>
+    public RegistryClient(
+        string registry,
+        RegistryCredentials? credentials = null,
+        HttpMessageHandler? handler = null,
+        Action<string>? log = null,
+        RetryPolicy? retry = null,
+        Action<string>? onRetry = null)
+        : this(registry, credentials, null, handler, log, retry, onRetry)
     {
     }
 
@@ -32,8 +43,14 @@ public sealed class RegistryClient : IDisposable
     /// A client whose login comes from <paramref name="credentialSource"/>, asked before each request (an ECR token cache
     /// answers from memory and renews the token before it expires).
     /// </summary>
-    public RegistryClient(string registry, Func<CancellationToken, Task<RegistryCredentials>> credentialSource, HttpMessageHandler? handler = null, Action<string>? log = null)
-        : this(registry, null, credentialSource, handler, log)
+    public RegistryClient(
+        string registry,
+        Func<CancellationToken, Task<RegistryCredentials>> credentialSource,
+        HttpMessageHandler? handler = null,
+        Action<string>? log = null,
+        RetryPolicy? retry = null,
+        Action<string>? onRetry = null)
+        : this(registry, null, credentialSource, handler, log, retry, onRetry)
     {
     }
 
@@ -42,8 +59,12 @@ public sealed class RegistryClient : IDisposable
         RegistryCredentials? credentials,
         Func<CancellationToken, Task<RegistryCredentials>>? credentialSource,
         HttpMessageHandler? handler,
-        Action<string>? log)
+        Action<string>? log,
+        RetryPolicy? retry,
+        Action<string>? onRetry)
     {
+        _retry = retry ?? RetryPolicy.Default;
+        _onRetry = onRetry;
         ArgumentException.ThrowIfNullOrWhiteSpace(registry);
         BaseUri = RegistryEndpoint.BaseUri(registry);
         Registry = BaseUri.Authority;
@@ -58,6 +79,9 @@ public sealed class RegistryClient : IDisposable
 
     /// <summary>The registry as host[:port], as messages name it.</summary>
     public string Registry { get; }
+
+    /// <summary>Waits between attempts; tests replace it to record the waits instead of sleeping.</summary>
+    public Func<TimeSpan, CancellationToken, Task> Sleep { get; init; } = Task.Delay;
 
     /// <summary>Where the API lives: <c>http://127.0.0.1:5000/</c>, <c>https://ghcr.io/</c>.</summary>
     public Uri BaseUri { get; }
@@ -263,9 +287,90 @@ public sealed class RegistryClient : IDisposable
         return request;
     }
 
-    /// <summary>Sends with the cached token or Basic credentials; on a Bearer challenge gets a token and retries once.</summary>
+    /// <summary>
+    /// Sends under the retry policy: a transient answer (429, 5xx) or a dropped connection is retried after a backoff
+    /// (or the registry's Retry-After); each retry is reported with its reason. When the bound is passed, the last
+    /// answer is returned (callers then report it) or the last failure thrown, saying how many attempts were made.
+    /// </summary>
     private async Task<HttpResponseMessage> SendAsync(
         Func<HttpRequestMessage> createRequest, Target target, bool push, CancellationToken ct, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            HttpResponseMessage response;
+            try
+            {
+                response = await SendAuthorizedAsync(createRequest, target, push, ct, completion).ConfigureAwait(false);
+            }
+            catch (RegistryException e) when (IsTransient(e) && !ct.IsCancellationRequested)
+            {
+                if (attempt >= _retry.MaxAttempts)
+                {
+                    throw GaveUp(e, attempt);
+                }
+
+                await WaitAsync(attempt, target, e.Message, retryAfter: null, ct).ConfigureAwait(false);
+                continue;
+            }
+
+            if (!RetryPolicy.IsTransient(response.StatusCode))
+            {
+                return response;
+            }
+
+            if (attempt >= _retry.MaxAttempts)
+            {
+                try
+                {
+                    await EnsureSuccessAsync(response, target, ct).ConfigureAwait(false);
+                }
+                catch (RegistryException e)
+                {
+                    response.Dispose();
+                    throw GaveUp(e, attempt);
+                }
+            }
+
+            var retryAfter = RetryAfter(response);
+            var reason = $"HTTP {(int)response.StatusCode} ({response.StatusCode})" +
+                (retryAfter is { } asked ? $", Retry-After {asked.TotalSeconds:0.###}s" : "");
+            response.Dispose();
+            await WaitAsync(attempt, target, reason, retryAfter, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WaitAsync(int attempt, Target target, string reason, TimeSpan? retryAfter, CancellationToken ct)
+    {
+        var delay = _retry.Delay(attempt, retryAfter, Random.Shared);
+        _onRetry?.Invoke(
+            $"Registry {Registry}: attempt {attempt} of {_retry.MaxAttempts} for {target} failed ({reason}); retrying in {delay.TotalSeconds:0.0}s.");
+        await Sleep(delay, ct).ConfigureAwait(false);
+    }
+
+    private RegistryException GaveUp(RegistryException last, int attempts) => attempts <= 1
+        ? last
+        : new RegistryException(
+            $"Gave up after {attempts} attempts: {last.Message} The registry kept failing; retry later, or raise --{Arguments.Retries}.",
+            last.StatusCode,
+            last.ErrorCodes,
+            last);
+
+    private static bool IsTransient(RegistryException e) =>
+        (e.StatusCode is { } status && RetryPolicy.IsTransient(status))
+        || (e.StatusCode is null && e.InnerException is HttpRequestException request && RetryPolicy.IsTransient(request))
+        || (e.StatusCode is null && e.InnerException is TaskCanceledException);
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
+
+    /// <summary>Sends with the cached token or Basic credentials; on a Bearer challenge gets a token and retries once.</summary>
+    /// <summary>Sends with the cached token or Basic credentials; on a Bearer challenge gets a token and retries once.</summary>
+    private async Task<HttpResponseMessage> SendAuthorizedAsync(
+        Func<HttpRequestMessage> createRequest, Target target, bool push, CancellationToken ct, HttpCompletionOption completion)
     {
         _credentials = _credentialSource is null ? _fixedCredentials : await _credentialSource(ct).ConfigureAwait(false);
         var scope = target.Scope(push);

@@ -3,6 +3,7 @@ using Build.Docker;
 using Build.Docker.Build;
 using Build.Docker.Inspect;
 using Build.Images;
+using Build.Images.Inputs;
 using Cake.Common.Diagnostics;
 using Cake.Core;
 using Cake.Frosting;
@@ -12,13 +13,22 @@ namespace Build.Tasks;
 [TaskName(TaskNames.BuildImage)]
 [TaskDescription("Builds each selected arch image with docker build --platform (qemu for foreign platforms)")]
 [IsDependentOn(typeof(BaseImageTask))]
-public sealed class BuildImageTask : FrostingTask<BuildContext>, IPlannedTask
+public sealed class BuildImageTask : AsyncFrostingTask<BuildContext>, IPlannedTask
 {
-    public override void Run(BuildContext context)
+    public override async Task RunAsync(BuildContext context)
     {
         foreach (var target in context.Selection.Images)
         {
             var reference = context.Tags.Reference(context.Tags.ArchTag(target));
+            var inputs = await ImageInputsResolver.ResolveAsync(context, target);
+            if (inputs is not null && !context.Options.Force
+                && await context.RegistryClient.HeadManifestAsync(context.Tags.Repository, inputs.Tag) is { } existing)
+            {
+                context.Information("{0}: inputs unchanged, the registry has them as {1} ({2}); not building (--force rebuilds)", reference, inputs.Tag, existing.Digest);
+                context.State.Reused.Add(new ReusedImage(target, reference, inputs.Tag, existing.Digest));
+                continue;
+            }
+
             context.Information("Building {0} for {1} from {2}", reference, target.Architecture.Platform, target.Entry.DockerfilePath);
             if (target.Entry.Legacy is { } legacy)
             {
@@ -28,9 +38,26 @@ public sealed class BuildImageTask : FrostingTask<BuildContext>, IPlannedTask
             var idFile = Path.GetTempFileName();
             try
             {
-                context.DockerBuild(target.Entry.ContextDirectory, ImageBuildSettingsFactory.Create(context, target, idFile));
+                var settings = ImageBuildSettingsFactory.Create(context, target, idFile, inputs);
+                if (await CacheSource.PullPreviousAsync(context, target) is { } previous)
+                {
+                    settings.CacheFrom.Add(previous);
+                }
+
+                try
+                {
+                    context.DockerBuild(target.Entry.ContextDirectory, settings);
+                }
+                catch (CakeException e) when (settings.CacheFrom.Count > 0)
+                {
+                    // The classic builder of Docker 20.10 can fail to restore a --cache-from layer ("failed to create
+                    // cache image: ... layer does not exist"): the cache is only an optimisation, so build without it.
+                    context.Warning("docker build with --cache-from {0} failed ({1}); building again without it.", string.Join(", ", settings.CacheFrom), e.Message);
+                    settings.CacheFrom.Clear();
+                    context.DockerBuild(target.Entry.ContextDirectory, settings);
+                }
                 VerifyPlatform(context, target, reference);
-                context.State.Built.Add(new BuiltImage(target, reference, File.ReadAllText(idFile).Trim()));
+                context.State.Built.Add(new BuiltImage(target, reference, File.ReadAllText(idFile).Trim(), inputs));
             }
             finally
             {

@@ -34,12 +34,21 @@ public sealed class CreateManifestTask : AsyncFrostingTask<BuildContext>, IPlann
             context.State.ManifestLists.Add(list);
         }
 
+        if (missing.Count > 0 && context.Options.AllowPartial && context.State.ManifestLists.All(l => l.Entries.Count > 0))
+        {
+            context.Warning(
+                "--{0}: publishing manifest lists WITHOUT {1} arch image(s) the matrix lists: {2}. Those platforms will not find an image until a full run publishes the lists again.",
+                Arguments.AllowPartial, missing.Count, string.Join(", ", missing));
+            return;
+        }
+
         if (missing.Count > 0)
         {
             // A list missing an arch would silently serve the wrong image on that platform: publish none.
             throw new CakeException(
                 $"Cannot create the manifest lists: the registry lacks {missing.Count} arch image(s) the matrix lists: {string.Join(", ", missing)}. " +
-                "Run PushImage for them first (the build node of that arch and version); no manifest list was pushed.");
+                "Run PushImage for them first (the build node of that arch and version); no manifest list was pushed. " +
+                $"(--{Arguments.AllowPartial} publishes the lists without them, with a warning.)");
         }
     }
 

@@ -3,6 +3,7 @@ using Build.Context;
 using Build.Docker;
 using Build.Docker.Inspect;
 using Build.Docker.Push;
+using Build.Images.Inputs;
 using Cake.Common.Diagnostics;
 using Cake.Core;
 using Cake.Frosting;
@@ -20,6 +21,14 @@ public sealed class PushImageTask : AsyncFrostingTask<BuildContext>, IPlannedTas
         {
             var tag = context.Tags.ArchTag(target);
             var reference = context.Tags.Reference(tag);
+            if (context.State.Reused.FirstOrDefault(r => r.Target == target) is { } reused)
+            {
+                var digest = await RemoteTagger.TagAsync(context, reused.InputsTag, tag);
+                context.State.Pushed.Add(new PushedImage(target, reference, digest));
+                context.Information("Tagged {0} {1} in the registry from {2}: no layer pulled or pushed", reference, digest, reused.InputsTag);
+                continue;
+            }
+
             if (context.Ecr?.Repository is { IsImmutable: true })
             {
                 var known = context.DockerImageRepoDigests(reference, new DockerImageInspectSettings())
@@ -40,12 +49,22 @@ public sealed class PushImageTask : AsyncFrostingTask<BuildContext>, IPlannedTas
             }
 
             context.Information("Pushing {0}", reference);
-            context.DockerPush(reference, new DockerImagePushSettings { ConfigDirectory = context.DockerConfigDirectory }, line => context.Verbose("{0}", line));
+            DockerPushRetry.Run(
+                reference,
+                () => context.DockerPush(reference, new DockerImagePushSettings { ConfigDirectory = context.DockerConfigDirectory }, line => context.Verbose("{0}", line)),
+                context.Retry,
+                line => context.Warning("{0}", line));
 
             var pushed = await context.RegistryClient.HeadManifestAsync(context.Tags.Repository, tag)
                 ?? throw new CakeException($"docker push reported success for {reference}, but the registry has no manifest under that tag.");
             context.State.Pushed.Add(new PushedImage(target, reference, pushed.Digest));
             context.Information("Pushed {0} {1}", reference, pushed.Digest);
+
+            // Last: the inputs tag says "tested and published"; a crash before it means the next run builds again.
+            if (context.State.Built.FirstOrDefault(b => b.Target == target)?.Inputs is { } inputs)
+            {
+                await RemoteTagger.TagAsync(context, tag, inputs.Tag);
+            }
         }
     }
 

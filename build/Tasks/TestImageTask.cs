@@ -19,6 +19,12 @@ public sealed class TestImageTask : FrostingTask<BuildContext>, IPlannedTask
         foreach (var target in context.Selection.Images)
         {
             var reference = context.Tags.Reference(context.Tags.ArchTag(target));
+            if (context.State.IsReused(target))
+            {
+                context.Information("{0}: not built this run (inputs unchanged); it was tested when first built", reference);
+                continue;
+            }
+
             var output = context.DockerRun(reference, ImageSmokeTest.Command, Settings(context, target));
             var result = ImageSmokeTest.Parse(output);
             var problems = ImageSmokeTest.Problems(result, target);

@@ -1,5 +1,6 @@
 using Build.Docker.Build;
 using Build.Docker.Login;
+using Build.Docker.Pull;
 using Build.Docker.Push;
 using Build.Docker.Version;
 using Build.Tests.Support;
@@ -26,6 +27,16 @@ public sealed class DockerRunnerTests
             "docker build --platform linux/arm64/v8 --file \"/src/python 3.8.Dockerfile\" --tag 127.0.0.1:5000/python:3.8.t1-arm64v8 " +
             "--build-arg \"VERSION=3.8\" --label \"org.opencontainers.image.revision=abc\" --cache-from 127.0.0.1:5000/python:3.8-arm64v8 " +
             "--iidfile \"/tmp/id\" --pull \"/src\""));
+    }
+
+    [Test]
+    public void Should_render_pull_with_the_platform_of_the_image_to_reuse()
+    {
+        var settings = new DockerImagePullSettings { Platform = "linux/arm64/v8", Quiet = true };
+
+        Assert.That(
+            DockerImagePuller.Render(DockerImagePuller.GetArguments("127.0.0.1:5000/python:3.11", settings)),
+            Is.EqualTo("docker pull --platform linux/arm64/v8 --quiet 127.0.0.1:5000/python:3.11"));
     }
 
     [Test]

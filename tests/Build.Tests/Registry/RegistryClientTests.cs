@@ -210,12 +210,17 @@ public class RegistryClientTests
             port = ((IPEndPoint)listener.LocalEndpoint).Port;
         }
 
-        using var client = new RegistryClient($"127.0.0.1:{port}");
+        var waits = new List<TimeSpan>();
+        using var client = new RegistryClient($"127.0.0.1:{port}", retry: RetryPolicy.Default.WithMaxAttempts(3))
+        {
+            Sleep = (wait, _) => { waits.Add(wait); return Task.CompletedTask; },
+        };
 
         var error = Assert.ThrowsAsync<RegistryException>(() => client.HeadManifestAsync("python", "3.8"))!;
 
-        Assert.That(error.Message, Does.StartWith($"HEAD http://127.0.0.1:{port}/v2/python/manifests/3.8 failed (manifest python:3.8 on registry 127.0.0.1:{port}): "));
-        Assert.That(error.Message, Does.EndWith($"Is the registry running at http://127.0.0.1:{port}/?"));
+        Assert.That(waits, Has.Count.EqualTo(2), "a refused connection is retried up to the bound");
+        Assert.That(error.Message, Does.StartWith($"Gave up after 3 attempts: HEAD http://127.0.0.1:{port}/v2/python/manifests/3.8 failed (manifest python:3.8 on registry 127.0.0.1:{port}): "));
+        Assert.That(error.Message, Does.Contain($"Is the registry running at http://127.0.0.1:{port}/?"));
     }
 
     [Test]

@@ -22,6 +22,17 @@ public static class BuildProgram
 
     private static Result Run(string program, string first, IEnumerable<string> arguments, IDictionary<string, string?>? environment, TimeSpan? timeout)
     {
+        using var running = Start(program, first, arguments, environment);
+        return running.Wait(timeout ?? TimeSpan.FromMinutes(15));
+    }
+
+    /// <summary>Starts the program without waiting: for tests that kill it part way.</summary>
+    public static Running Start(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null) =>
+        Start("dotnet", typeof(Build.Context.BuildContext).Assembly.Location, arguments, environment);
+
+    private static Running Start(string program, string first, IEnumerable<string> arguments, IDictionary<string, string?>? environment)
+    {
+        arguments = arguments.ToList();
         var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
@@ -69,21 +80,68 @@ public static class BuildProgram
             }
         }
 
-        var output = new StringBuilder();
-        using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(15)))
+        return new Running(start, arguments);
+    }
+
+    /// <summary>A started run: its output so far, and a way to wait for it or kill it.</summary>
+    public sealed class Running : IDisposable
+    {
+        private readonly StringBuilder _output = new();
+        private readonly Process _process;
+        private readonly IEnumerable<string> _arguments;
+
+        internal Running(ProcessStartInfo start, IEnumerable<string> arguments)
         {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"The build program did not finish: {string.Join(' ', arguments)}\n{output}");
+            _arguments = arguments;
+            _process = new Process { StartInfo = start };
+            _process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (_output) { _output.AppendLine(e.Data); } } };
+            _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (_output) { _output.AppendLine(e.Data); } } };
+            _process.Start();
+            _process.BeginOutputReadLine();
+            _process.BeginErrorReadLine();
         }
 
-        process.WaitForExit();
-        TestContext.Progress.WriteLine($"$ build {string.Join(' ', arguments)} → exit {process.ExitCode}");
-        return new Result(process.ExitCode, output.ToString());
+        public string Output
+        {
+            get
+            {
+                lock (_output)
+                {
+                    return _output.ToString();
+                }
+            }
+        }
+
+        public Result Wait(TimeSpan timeout)
+        {
+            if (!_process.WaitForExit(timeout))
+            {
+                _process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"The build program did not finish: {string.Join(' ', _arguments)}\n{Output}");
+            }
+
+            _process.WaitForExit();
+            TestContext.Progress.WriteLine($"$ build {string.Join(' ', _arguments)} → exit {_process.ExitCode}");
+            return new Result(_process.ExitCode, Output);
+        }
+
+        /// <summary>SIGKILL to the program and every process it started (docker CLI included): no cleanup runs.</summary>
+        public Result KillHard()
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+            TestContext.Progress.WriteLine($"$ build {string.Join(' ', _arguments)} → killed");
+            return new Result(_process.ExitCode, Output);
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+
+            _process.Dispose();
+        }
     }
 }

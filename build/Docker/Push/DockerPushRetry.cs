@@ -1,0 +1,52 @@
+using Build.Context;
+using Build.Registry;
+using Cake.Core;
+
+namespace Build.Docker.Push;
+
+/// <summary>
+/// Reruns a failed <c>docker push</c> when docker's error says the registry or the network failed (429, 5xx, reset,
+/// refused, EOF, timeout), under the same bounded backoff as registry calls. A push of layers the registry already
+/// holds moves only what is missing, so a rerun is cheap. Other failures (denied, no such image) fail at once.
+/// </summary>
+public static class DockerPushRetry
+{
+    private static readonly string[] TransientSigns =
+    [
+        "429 Too Many Requests", "toomanyrequests", "500 Internal Server Error", "502 Bad Gateway", "503 Service Unavailable",
+        "504 Gateway Timeout", "connection reset", "connection refused", "broken pipe", "unexpected EOF", ": EOF",
+        "i/o timeout", "TLS handshake timeout", "server closed idle connection", "net/http: request canceled",
+        "use of closed network connection",
+    ];
+
+    /// <summary>Which transient sign docker's message shows, or null when retrying would not help.</summary>
+    public static string? TransientReason(string message) =>
+        TransientSigns.FirstOrDefault(sign => message.Contains(sign, StringComparison.OrdinalIgnoreCase));
+
+    public static void Run(string reference, Action push, RetryPolicy policy, Action<string> onRetry, Action<TimeSpan>? sleep = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                push();
+                return;
+            }
+            catch (CakeException e) when (TransientReason(e.Message) is { } reason)
+            {
+                if (attempt >= policy.MaxAttempts)
+                {
+                    throw attempt == 1
+                        ? e
+                        : new CakeException(
+                            $"Gave up pushing {reference} after {attempt} attempts ({reason}): {e.Message} " +
+                            $"The registry kept failing; retry later, or raise --{Arguments.Retries}.");
+                }
+
+                var delay = policy.Delay(attempt, retryAfter: null, Random.Shared);
+                onRetry($"docker push {reference}: attempt {attempt} of {policy.MaxAttempts} failed ({reason}); retrying in {delay.TotalSeconds:0.0}s.");
+                (sleep ?? Thread.Sleep)(delay);
+            }
+        }
+    }
+}

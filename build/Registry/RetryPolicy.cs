@@ -1,0 +1,48 @@
+using System.Net;
+
+namespace Build.Registry;
+
+/// <summary>
+/// Bounded exponential backoff with jitter for transient registry failures (429, 5xx, dropped connections):
+/// attempt n waits a random time in [½, 1] × <see cref="BaseDelay"/> × 2^(n-1), capped at <see cref="MaxDelay"/>;
+/// a Retry-After the registry sends is honoured up to <see cref="MaxRetryAfter"/>.
+/// </summary>
+public sealed record RetryPolicy(int MaxAttempts, TimeSpan BaseDelay, TimeSpan MaxDelay, TimeSpan MaxRetryAfter)
+{
+    /// <summary>5 attempts, 1 s, 2 s, 4 s, 8 s apart (before jitter); a Retry-After up to 60 s.</summary>
+    public static readonly RetryPolicy Default = new(5, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(16), TimeSpan.FromSeconds(60));
+
+    /// <summary>One attempt, no retry.</summary>
+    public static readonly RetryPolicy None = new(1, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
+
+    public RetryPolicy WithMaxAttempts(int attempts) => attempts < 1
+        ? throw new ArgumentOutOfRangeException(nameof(attempts), attempts, "At least one attempt.")
+        : this with { MaxAttempts = attempts };
+
+    /// <summary>How long to wait after failed attempt <paramref name="attempt"/> (1-based).</summary>
+    public TimeSpan Delay(int attempt, TimeSpan? retryAfter, Random random)
+    {
+        if (retryAfter is { } asked && asked > TimeSpan.Zero)
+        {
+            return asked < MaxRetryAfter ? asked : MaxRetryAfter;
+        }
+
+        var exponential = BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 20));
+        var capped = Math.Min(exponential, MaxDelay.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(capped * (0.5 + (random.NextDouble() * 0.5)));
+    }
+
+    /// <summary>Statuses worth another attempt: the registry is busy or failed, not the request.</summary>
+    public static bool IsTransient(HttpStatusCode status) =>
+        status is HttpStatusCode.TooManyRequests or HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway
+            or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+
+    /// <summary>Network failures worth another attempt: refused, reset, ended mid-answer.</summary>
+    public static bool IsTransient(HttpRequestException e) => e.HttpRequestError switch
+    {
+        HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError
+            or HttpRequestError.UserAuthenticationError or HttpRequestError.ConfigurationLimitExceeded => false,
+        HttpRequestError.ConnectionError or HttpRequestError.ResponseEnded or HttpRequestError.InvalidResponse => true,
+        _ => e.InnerException is IOException or System.Net.Sockets.SocketException,
+    };
+}

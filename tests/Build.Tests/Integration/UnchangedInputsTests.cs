@@ -1,0 +1,128 @@
+using System.Text.Json;
+using Build.Tests.Registry;
+using Build.Tests.Support;
+
+namespace Build.Tests.Integration;
+
+/// <summary>
+/// A node rerun with unchanged inputs builds nothing and moves no layer: the registry already holds the image under
+/// its inputs tag, and PushImage tags it remotely. Checked with a docker that records its calls and a proxy that
+/// counts blob uploads, in front of a real registry.
+/// </summary>
+[Parallelizable(ParallelScope.None)]
+public sealed class UnchangedInputsTests
+{
+    private LocalRegistry _registry = null!;
+    private FaultProxy _proxy = null!;
+    private string _matrixDirectory = null!;
+
+    [OneTimeSetUp]
+    public async Task StartRegistryAndWriteMatrix()
+    {
+        _registry = await LocalRegistry.StartAsync();
+        _matrixDirectory = Directory.CreateTempSubdirectory("inputs-matrix-").FullName;
+        File.Copy(Path.Combine(BuildProgram.RepositoryRoot, "tests", "Build.Tests", "Integration", "Images", "python.Dockerfile"), Path.Combine(_matrixDirectory, "python.Dockerfile"));
+        File.WriteAllText(Path.Combine(_matrixDirectory, "images.json"), JsonSerializer.Serialize(new
+        {
+            repository = "python",
+            @base = new { repository = "debian-python", tag = "bookworm", suite = "bookworm", packages = new[] { "python3", "python3-pip", "python-is-python3" } },
+            images = new[] { new { version = "3.11", dockerfile = "python.Dockerfile", architectures = new[] { "amd64" }, buildArgs = new Dictionary<string, string> { ["BASE_IMAGE"] = "{registry}/debian-python:bookworm" } } },
+        }));
+    }
+
+    [SetUp]
+    public async Task StartProxy() => _proxy = await FaultProxy.StartAsync(_registry);
+
+    [TearDown]
+    public async Task StopProxy() => await _proxy.DisposeAsync();
+
+    [OneTimeTearDown]
+    public void StopRegistry()
+    {
+        _registry?.Dispose();
+        if (_matrixDirectory is not null)
+        {
+            Directory.Delete(_matrixDirectory, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task Should_rerun_a_node_with_unchanged_inputs_without_building_or_moving_a_layer()
+    {
+        var first = Build(null, "--target=PushImage", "--tag-suffix=u1");
+        Assert.That(first.ExitCode, Is.EqualTo(0), first.ToString());
+        var uploadsBefore = _proxy.BlobUploads;
+
+        using var docker = RecordingDocker.PassThrough();
+        var rerun = Build(docker.Environment, "--target=PushImage", "--tag-suffix=u2");
+        var manifestNode = Build(docker.Environment, "--target=PushManifest", "--tag-suffix=u2");
+
+        Assert.That(rerun.ExitCode, Is.EqualTo(0), rerun.ToString());
+        Assert.That(manifestNode.ExitCode, Is.EqualTo(0), manifestNode.ToString());
+        Assert.That(uploadsBefore, Is.GreaterThan(0), "the first run pushed layers through the proxy");
+        Assert.That(_proxy.BlobUploads, Is.EqualTo(uploadsBefore), "the rerun uploaded no blob");
+        Assert.That(docker.Calls.Where(c => c.Split(' ')[0] is "build" or "push" or "pull" or "run" or "load"), Is.Empty, string.Join("\n", docker.Calls));
+        Assert.That(rerun.Output, Does.Contain("inputs unchanged").And.Contain("no layer pulled or pushed"));
+
+        using var client = _registry.CreateClient();
+        var original = await client.HeadManifestAsync("python", "3.11.u1-amd64");
+        var retagged = await client.HeadManifestAsync("python", "3.11.u2-amd64");
+        Assert.That(retagged?.Digest, Is.EqualTo(original?.Digest).And.Not.Null);
+        var list = await client.GetManifestAsync("python", "3.11.u2");
+        Assert.That(list!.Descriptors().Single().Digest, Is.EqualTo(original!.Digest));
+        Assert.That(await InputsTagsAsync(original.Digest), Has.Count.EqualTo(1), "the image is recorded under one inputs tag");
+    }
+
+    [Test]
+    public void Should_rebuild_when_forced_or_when_an_input_changed_reusing_the_previous_image_as_cache()
+    {
+        var first = Build(null, "--target=PushImage", "--tag-suffix=u3");
+        var list = Build(null, "--target=PushManifest", "--tag-suffix=u3");
+        Assert.That(first.ExitCode, Is.EqualTo(0), first.ToString());
+        Assert.That(list.ExitCode, Is.EqualTo(0), list.ToString());
+
+        using (var docker = RecordingDocker.PassThrough())
+        {
+            var forced = Build(docker.Environment, "--target=PushImage", "--tag-suffix=u4", "--force");
+            Assert.That(forced.ExitCode, Is.EqualTo(0), forced.ToString());
+            Assert.That(docker.CallsOf("build"), Has.Count.EqualTo(1));
+        }
+
+        var extra = Path.Combine(_matrixDirectory, "requirements.txt");
+        File.WriteAllText(extra, "# a new file in the build context\n");
+        try
+        {
+            using var docker = RecordingDocker.PassThrough();
+            var changed = Build(docker.Environment, "--target=PushImage", "--tag-suffix=u5");
+            Assert.That(changed.ExitCode, Is.EqualTo(0), changed.ToString());
+            Assert.That(docker.CallsOf("build"), Has.Count.EqualTo(1));
+            var previous = $"{_proxy.Address}/python:3.11";
+            Assert.That(docker.CallsOf("pull"), Is.EqualTo(new[] { $"pull --platform linux/amd64 --quiet {previous}" }), "the previous image of the version is pulled for the arch");
+            Assert.That(docker.CallsOf("build").Single(), Does.Contain($"--cache-from {previous}"));
+        }
+        finally
+        {
+            File.Delete(extra);
+        }
+    }
+
+    private async Task<List<string>> InputsTagsAsync(string digest)
+    {
+        using var http = _registry.CreateHttpClient();
+        using var document = JsonDocument.Parse(await http.GetStringAsync("v2/python/tags/list"));
+        using var client = _registry.CreateClient();
+        var matching = new List<string>();
+        foreach (var tag in document.RootElement.GetProperty("tags").EnumerateArray().Select(t => t.GetString()!).Where(t => t.Contains(".inputs-", StringComparison.Ordinal)))
+        {
+            if ((await client.HeadManifestAsync("python", tag))?.Digest == digest)
+            {
+                matching.Add(tag);
+            }
+        }
+
+        return matching;
+    }
+
+    private BuildProgram.Result Build(IDictionary<string, string?>? environment, params string[] arguments) =>
+        BuildProgram.Run([$"--matrix={Path.Combine(_matrixDirectory, "images.json")}", $"--registry={_proxy.Address}", "--install-prerequisites=false", .. arguments], environment);
+}
