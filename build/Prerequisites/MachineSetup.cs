@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Build.Context;
+using Build.Docker;
+using Build.Docker.Version;
 using Build.Emulation;
 using Build.Images;
 using Build.Registry;
@@ -216,13 +218,17 @@ public sealed class MachineSetup(BuildContext context)
         return $"This machine is not ready: {string.Join("; ", steps)}. Or rerun as root on Debian/Ubuntu, or with --install-prerequisites, to let the build do it.";
     }
 
+    /// <summary>The engine as `docker version` described it, once it answered: Restore uses it rather than asking again.</summary>
+    public DockerEngineInfo? Engine { get; private set; }
+
     private bool DockerAnswers()
     {
         try
         {
-            return Run("docker", ["version", "--format", "{{.Server.Version}}"], throwOnError: false) == 0;
+            Engine = context.DockerEngine(new DockerVersionSettings());
+            return true;
         }
-        catch (System.ComponentModel.Win32Exception)
+        catch (CakeException)
         {
             return false;
         }

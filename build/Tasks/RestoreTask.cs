@@ -16,11 +16,12 @@ public sealed class RestoreTask : AsyncFrostingTask<BuildContext>, IPlannedTask
 {
     public override async Task RunAsync(BuildContext context)
     {
-        await new MachineSetup(context).EnsureAsync();
+        var machine = new MachineSetup(context);
+        await machine.EnsureAsync();
 
         if (TaskNames.NeedDocker.Any(context.Runs))
         {
-            var engine = context.DockerEngine(new DockerVersionSettings());
+            var engine = machine.Engine ?? context.DockerEngine(new DockerVersionSettings());
             context.Information("Docker engine {0} on {1}.", engine.Version, engine.Platform);
 
             if (context.Runs(TaskNames.BuildImage))
