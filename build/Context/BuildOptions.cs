@@ -1,12 +1,13 @@
-using System.Text.RegularExpressions;
 using Build.Aws;
+using Build.Images;
+using Build.Registry;
 using Cake.Common;
 using Cake.Core;
 
 namespace Build.Context;
 
 /// <summary>The command line and the node's environment, read once. Arguments win over environment variables.</summary>
-public sealed partial record BuildOptions(
+public sealed record BuildOptions(
     string? Arch,
     string? PythonVersion,
     string MatrixPath,
@@ -52,14 +53,14 @@ public sealed partial record BuildOptions(
 
     private void Validate()
     {
-        if (Registry is not null && !RegistryHost().IsMatch(Registry))
+        if (Registry is not null && !ImageReference.IsRegistryHost(Registry))
         {
             throw new CakeException(
                 $"--registry '{Registry}' is not a registry host: give host[:port] with no scheme or path, e.g. --registry=127.0.0.1:5000 " +
                 "or --registry=123456789012.dkr.ecr.eu-west-1.amazonaws.com; put a namespace in --repository (e.g. --repository=team/python).");
         }
 
-        if (TagSuffix is not null && !TagSuffixPattern().IsMatch(TagSuffix))
+        if (TagSuffix is not null && !ImageTags.IsTagComponent(TagSuffix))
         {
             throw new CakeException(
                 $"--tag-suffix '{TagSuffix}' cannot be part of an image tag: use letters, digits, '.', '_' and '-' (at most 64 characters), e.g. --tag-suffix=1a2b3c4.");
@@ -100,10 +101,4 @@ public sealed partial record BuildOptions(
         context.HasArgument(name) && context.Argument(name, "true").ToLowerInvariant() is "" or "true" or "1";
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
-    [GeneratedRegex(@"^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:]+\])(:[0-9]{1,5})?$")]
-    private static partial Regex RegistryHost();
-
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")]
-    private static partial Regex TagSuffixPattern();
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Build.Registry;
 using Cake.Core;
 
 namespace Build.Images;
@@ -42,7 +43,7 @@ public static partial class MatrixLoader
         }
 
         var repository = RequiredString(file, "the top level", root, "repository");
-        if (!RepositoryName().IsMatch(repository))
+        if (!ImageReference.IsRepositoryName(repository))
         {
             throw Error(file, "the top level", $"\"repository\" '{repository}' is not a valid repository name (lowercase letters, digits and . _ - / separators)");
         }
@@ -82,13 +83,13 @@ public static partial class MatrixLoader
         }
 
         var repository = RequiredString(file, where, spec, "repository");
-        if (!RepositoryName().IsMatch(repository))
+        if (!ImageReference.IsRepositoryName(repository))
         {
             throw Error(file, where, $"repository '{repository}' is not a valid repository name");
         }
 
         var tag = RequiredString(file, where, spec, "tag");
-        if (!TagComponent().IsMatch(tag) || tag == "latest")
+        if (!ImageTags.IsTagComponent(tag) || tag == "latest")
         {
             throw Error(file, where, $"tag '{tag}' must be a tag other than 'latest' (letters, digits, '.', '_', '-')");
         }
@@ -115,7 +116,7 @@ public static partial class MatrixLoader
 
         var version = RequiredString(file, where, image, "version");
         where = $"images[{index}] (version {version})";
-        if (!TagComponent().IsMatch(version))
+        if (!ImageTags.IsTagComponent(version))
         {
             throw Error(file, where, $"version '{version}' cannot be part of an image tag (letters, digits, '.', '_', '-')");
         }
@@ -195,12 +196,6 @@ public static partial class MatrixLoader
 
     private static CakeException Error(string file, string where, string problem) =>
         new($"Image matrix '{file}', {where}: {problem}.");
-
-    [GeneratedRegex(@"^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$")]
-    private static partial Regex RepositoryName();
-
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")]
-    private static partial Regex TagComponent();
 
     [GeneratedRegex(@"^[a-z0-9][a-z0-9+.-]+$")]
     private static partial Regex DebianPackage();

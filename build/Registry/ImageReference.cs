@@ -113,6 +113,23 @@ public sealed partial record ImageReference
     public override string ToString() =>
         $"{Registry}/{Repository}{(Tag is null ? "" : ":" + Tag)}{(Digest is null ? "" : "@" + Digest)}";
 
+    /// <summary>host[:port] with a port in 1-65535: what --registry and the registry client accept.</summary>
+    public static bool IsRegistryHost(string registry)
+    {
+        try
+        {
+            ValidateRegistry(registry);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Lowercase path components joined by '.', '_', '__' or '-', separated by '/' (the distribution spec's rule).</summary>
+    public static bool IsRepositoryName(string repository) => RepositoryPattern().IsMatch(repository);
+
     private static string ValidateRegistry(string registry)
     {
         var match = RegistryPattern().Match(registry);
@@ -132,7 +149,7 @@ public sealed partial record ImageReference
 
     internal static string ValidateRepository(string repository)
     {
-        if (repository.Length is 0 or > 255 || !RepositoryPattern().IsMatch(repository))
+        if (repository.Length is 0 or > 255 || !IsRepositoryName(repository))
         {
             var hint = repository.Any(char.IsUpper) ? " (repository names must be lowercase)" : "";
             throw new FormatException(
