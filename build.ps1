@@ -8,6 +8,9 @@ $root = $PSScriptRoot
 $out = Join-Path $root '.artifacts/build'
 $stamp = Join-Path $out '.inputs.sha256'
 
+# How the program is built, as in build.sh; change it with the publish command below.
+$recipe = 'readytorun-1'
+
 # Same inputs as build.sh: the build project's sources and the repo-wide MSBuild/SDK settings, by content.
 function Get-InputsHash {
     $extensions = '.cs', '.csproj', '.props', '.targets', '.json'
@@ -16,6 +19,7 @@ function Get-InputsHash {
         Sort-Object { $_.FullName.Substring($root.Length).Replace('\', '/') } -Culture ([cultureinfo]::InvariantCulture)
     $files += Get-Item (Join-Path $root 'global.json'), (Join-Path $root 'Directory.Build.props'), (Join-Path $root 'Directory.Build.targets')
     $lines = $files | ForEach-Object { (Get-FileHash -Algorithm SHA256 $_.FullName).Hash.ToLowerInvariant() + '  ' + $_.FullName.Substring($root.Length + 1).Replace('\', '/') }
+    $lines += "recipe: $recipe"
     $bytes = [System.Text.Encoding]::UTF8.GetBytes(($lines -join "`n") + "`n")
     return [System.BitConverter]::ToString([System.Security.Cryptography.SHA256]::HashData($bytes)).Replace('-', '').ToLowerInvariant()
 }
@@ -28,9 +32,23 @@ if (-not (Test-Path $dll) -or -not (Test-Path $stamp) -or (Get-Content $stamp -R
         exit 127
     }
     Write-Host 'build.ps1: building the build program (its sources changed)...'
+    if (Test-Path $out) { Remove-Item -Recurse -Force $out }
     New-Item -ItemType Directory -Force -Path $out | Out-Null
     $log = Join-Path $out '.build.log'
-    & dotnet build (Join-Path $root 'build/Build.csproj') --configuration Release --output $out --nologo --verbosity quiet -p:UseAppHost=false *> $log
+    $publishLog = Join-Path $out '.publish.log'
+    $project = Join-Path $root 'build/Build.csproj'
+    # ReadyToRun, as in build.sh: precompiled for this machine; a plain build where the feed lacks Crossgen2.
+    & dotnet publish $project --configuration Release --output $out --nologo --verbosity quiet `
+        --use-current-runtime --self-contained false -p:PublishReadyToRun=true -p:UseAppHost=false *> $publishLog
+    if ($LASTEXITCODE -ne 0 -and (Select-String -Path $publishLog -Pattern 'error CS' -Quiet)) {
+        Select-String -Path $publishLog -Pattern 'error CS' | ForEach-Object { $_.Line } | Sort-Object -Unique | Write-Host
+        Write-Error "build.ps1: the build program does not compile (full log in $publishLog)."
+        exit 1
+    }
+    if ($LASTEXITCODE -ne 0) {
+        Write-Host "build.ps1: the ReadyToRun publish failed (log in $publishLog); trying a plain build."
+        & dotnet build $project --configuration Release --output $out --nologo --verbosity quiet -p:UseAppHost=false *> $log
+    }
     if ($LASTEXITCODE -ne 0) {
         Get-Content $log | Write-Host
         Write-Error "build.ps1: the build program does not compile (log above, also in $log)."

@@ -82,7 +82,6 @@ public sealed class CakeHost
                 config.Settings.Console = console;
             }
 
-            config.ValidateExamples();
             config.AddExample([]);
             config.AddExample("--verbosity", "quiet");
             config.AddExample("--tree");
