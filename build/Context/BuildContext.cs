@@ -1,5 +1,6 @@
 using Build.Aws;
 using Build.CodeBuild;
+using Build.Docker.Version;
 using Build.Images;
 using Build.Registry;
 using Cake.Core;
@@ -33,7 +34,8 @@ public sealed class BuildContext(ICakeContext context) : FrostingContext(context
     /// <summary>The --public-registry to promote to (ECR Public), or null.</summary>
     public PublicRegistry? PublicRegistry { get; private set; }
 
-    public SourceInfo Source => Resolve().Source;
+    /// <summary>The source commit and remote; read from git on first use only (runs given --tag-suffix that build nothing need no git).</summary>
+    public SourceInfo Source => Resolve().Source.Value;
 
     public RegistryCredentials? Credentials => Resolve().Credentials;
 
@@ -47,6 +49,9 @@ public sealed class BuildContext(ICakeContext context) : FrostingContext(context
     public IReadOnlyCollection<string> TasksToExecute => Resolve().TasksToExecute;
 
     public BuildState State { get; } = new();
+
+    /// <summary>`docker version` running since Setup; Restore takes its answer (<see cref="TakeDockerProbe"/>).</summary>
+    private DockerEngineProbe? _dockerProbe;
 
     /// <summary>A run-private DOCKER_CONFIG, created by Restore when it logs in and removed at teardown.</summary>
     public string? DockerConfigDirectory { get; set; }
@@ -88,9 +93,14 @@ public sealed class BuildContext(ICakeContext context) : FrostingContext(context
         Ecr?.Dispose();
     }
 
+    internal void StartDockerProbe() => _dockerProbe = DockerEngineProbe.Start(this);
+
+    /// <summary>The answer of the `docker version` Setup started, once; null when none was started or it was taken.</summary>
+    public DockerEngineProbe? TakeDockerProbe() => Interlocked.Exchange(ref _dockerProbe, null);
+
     public bool Runs(string taskName) => TasksToExecute.Contains(taskName, StringComparer.OrdinalIgnoreCase);
 
-    internal void Initialize(BuildOptions options, ImageMatrix matrix, Selection selection, ImageTags tags, SourceInfo source, RegistryCredentials? credentials, IReadOnlyCollection<string> tasks, CodeBuildEnvironment codeBuild, BatchOptions batch) =>
+    internal void Initialize(BuildOptions options, ImageMatrix matrix, Selection selection, ImageTags tags, Lazy<SourceInfo> source, RegistryCredentials? credentials, IReadOnlyCollection<string> tasks, CodeBuildEnvironment codeBuild, BatchOptions batch) =>
         _resolved = new Resolved(options, matrix, selection, tags, source, credentials, tasks, codeBuild, batch);
 
     internal void InitializeEcr(EcrSession? ecr, PublicRegistry? publicRegistry)
@@ -108,7 +118,7 @@ public sealed class BuildContext(ICakeContext context) : FrostingContext(context
         ImageMatrix Matrix,
         Selection Selection,
         ImageTags Tags,
-        SourceInfo Source,
+        Lazy<SourceInfo> Source,
         RegistryCredentials? Credentials,
         IReadOnlyCollection<string> TasksToExecute,
         CodeBuildEnvironment CodeBuild,

@@ -25,11 +25,16 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         var needsRegistry = tasks.Intersect(TaskNames.NeedRegistry, StringComparer.OrdinalIgnoreCase).Any();
         var ecr = needsRegistry && options.IsEcr;
         var codeBuild = CodeBuildEnvironment.Read(context.Environment);
-        var source = SourceInfoReader.Read(context, codeBuild);
+        var source = new Lazy<SourceInfo>(() => SourceInfoReader.Read(context, codeBuild));
         var registry = ecr && options.Registry is null && options.DryRun ? EcrPlaceholder(context, options) : options.Registry;
         var tags = new ImageTags(registry, options.Repository ?? matrix.Repository, TagSuffixResolver.Resolve(options, source));
         var credentials = ecr ? null : RegistryCredentialsReader.Read(context.Environment);
         context.Initialize(options, matrix, selection, tags, source, credentials, tasks, codeBuild, BatchOptions.Parse(context));
+        if (!options.DryRun && TaskNames.NeedDocker.Any(context.Runs))
+        {
+            context.StartDockerProbe();
+        }
+
         if (options.PublicRegistry is not null && !ecr)
         {
             throw new CakeException(

@@ -30,6 +30,10 @@ public static class EnvVars
 
     public const string DockerConfig = "DOCKER_CONFIG";
 
+    public const string DockerHost = "DOCKER_HOST";
+
+    public const string DockerContext = "DOCKER_CONTEXT";
+
     // Where BaseImage caches mmdebstrap root filesystems (default ~/.cache/python-images).
     public const string ImagesCache = "PYTHON_IMAGES_CACHE";
 

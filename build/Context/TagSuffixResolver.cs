@@ -8,6 +8,10 @@ namespace Build.Context;
 /// </summary>
 public static class TagSuffixResolver
 {
+    /// <summary>Reads the source (git) only when no --tag-suffix names the suffix.</summary>
+    public static string Resolve(BuildOptions options, Lazy<SourceInfo> source) =>
+        options.TagSuffix ?? Resolve(options, source.Value);
+
     public static string Resolve(BuildOptions options, SourceInfo source)
     {
         if (options.TagSuffix is not null)

@@ -225,7 +225,7 @@ public sealed class MachineSetup(BuildContext context)
     {
         try
         {
-            Engine = context.DockerEngine(new DockerVersionSettings());
+            Engine = context.TakeDockerProbe()?.GetEngine() ?? context.DockerEngine(new DockerVersionSettings());
             return true;
         }
         catch (CakeException)

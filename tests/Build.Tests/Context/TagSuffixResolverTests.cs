@@ -15,6 +15,14 @@ public sealed class TagSuffixResolverTests
         Assert.That(TagSuffixResolver.Resolve(Options("t1"), Commit), Is.EqualTo("t1"));
 
     [Test]
+    public void Should_not_read_the_source_when_the_suffix_is_given() =>
+        Assert.That(TagSuffixResolver.Resolve(Options("t1"), new Lazy<SourceInfo>(() => throw new AssertionException("git was asked"))), Is.EqualTo("t1"));
+
+    [Test]
+    public void Should_read_the_source_when_no_suffix_is_given() =>
+        Assert.That(TagSuffixResolver.Resolve(Options(), new Lazy<SourceInfo>(() => Commit)), Is.EqualTo("0123456"));
+
+    [Test]
     public void Should_default_to_the_short_commit_id() =>
         Assert.That(TagSuffixResolver.Resolve(Options(), Commit), Is.EqualTo("0123456"));
 

@@ -147,7 +147,7 @@ public sealed class CommandLineTests
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
         Assert.That(result.Output, Does.Contain($"docker build --platform linux/arm64/v8").And.Contain($"--tag 127.0.0.1:5000/python:{version}.t1-arm64v8").And.Contain(expected));
-        Assert.That(result.Output, Does.Contain("TestImage:").And.Contain($"docker run --rm --platform linux/arm64/v8 --pull=never --entrypoint \"sh\" 127.0.0.1:5000/python:{version}.t1-arm64v8"));
+        Assert.That(result.Output, Does.Contain("TestImage:").And.Contain($"docker run --rm --platform linux/arm64/v8 --network none --pull=never --entrypoint \"sh\" 127.0.0.1:5000/python:{version}.t1-arm64v8"));
         Assert.That(_docker.Calls, Is.Empty);
     }
 
@@ -192,8 +192,11 @@ public sealed class CommandLineTests
     [Test]
     public void Should_not_start_a_second_docker_engine_beside_a_running_one()
     {
-        // The fake docker gets no answer, but the machine's real dockerd runs: say so rather than start another.
-        var result = Run("--target=BuildImage", "--tag-suffix=t1", "--arch=amd64", "--python-version=3.7", "--install-prerequisites");
+        // The fake docker gets no answer (nor does the engine's API at DOCKER_HOST), but the machine's real dockerd
+        // runs: say so rather than start another.
+        var result = BuildProgram.Run(
+            [$"--matrix={_matrix.Path}", "--target=BuildImage", "--tag-suffix=t1", "--arch=amd64", "--python-version=3.7", "--install-prerequisites"],
+            new Dictionary<string, string?>(_docker.Environment) { ["DOCKER_HOST"] = "unix:///nonexistent/docker.sock" });
 
         Assert.That(result.ExitCode, Is.Not.EqualTo(0), result.ToString());
         Assert.That(result.Output, Does.Contain("A dockerd is running, but `docker version` gets no answer").And.Contain("DOCKER_HOST"));
