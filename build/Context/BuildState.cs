@@ -21,7 +21,8 @@ public sealed class BuildState
     public List<PublishedManifestList> Published { get; } = [];
 }
 
-public sealed record BuiltImage(ImageTarget Target, string Reference, string ImageId, ImageInputs? Inputs = null);
+/// <param name="Previous">The previous published image of the version and arch, pulled as build cache (null without one).</param>
+public sealed record BuiltImage(ImageTarget Target, string Reference, string ImageId, ImageInputs? Inputs = null, string? Previous = null);
 
 /// <summary>An image whose inputs are unchanged: the registry holds it under <paramref name="InputsTag"/> with <paramref name="Digest"/>.</summary>
 public sealed record ReusedImage(ImageTarget Target, string Reference, string InputsTag, string Digest);

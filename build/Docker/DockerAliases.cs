@@ -35,6 +35,9 @@ public static class DockerAliases
     public static Platform DockerImagePlatform(this ICakeContext context, string image, DockerImageInspectSettings settings) =>
         new DockerImageInspector(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).GetPlatform(image, settings);
 
+    public static IReadOnlyList<string> DockerImageRuntimeIdentities(this ICakeContext context, IReadOnlyList<string> images, DockerImageInspectSettings settings) =>
+        new DockerImageInspector(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).GetRuntimeIdentities(images, settings);
+
     public static IReadOnlyList<string> DockerRun(this ICakeContext context, string image, IReadOnlyList<string> command, DockerRunSettings settings) =>
         new DockerRunner(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).Run(image, command, settings);
 

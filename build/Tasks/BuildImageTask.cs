@@ -57,7 +57,7 @@ public sealed class BuildImageTask : AsyncFrostingTask<BuildContext>, IPlannedTa
                     context.DockerBuild(target.Entry.ContextDirectory, settings);
                 }
                 VerifyPlatform(context, target, reference);
-                context.State.Built.Add(new BuiltImage(target, reference, File.ReadAllText(idFile).Trim(), inputs));
+                context.State.Built.Add(new BuiltImage(target, reference, File.ReadAllText(idFile).Trim(), inputs, settings.CacheFrom.FirstOrDefault()));
             }
             finally
             {

@@ -1,5 +1,6 @@
 using Build.Context;
 using Build.Docker;
+using Build.Docker.Inspect;
 using Build.Docker.Run;
 using Build.Images;
 using Cake.Common.Diagnostics;
@@ -9,7 +10,7 @@ using Cake.Frosting;
 namespace Build.Tasks;
 
 [TaskName(TaskNames.TestImage)]
-[TaskDescription("Runs each built image for its platform: python --version, platform.machine() and pip --version must match the matrix")]
+[TaskDescription("Runs each built image for its platform: python --version, platform.machine() and pip --version must match the matrix (not again for an image that runs exactly like the previous published one)")]
 [IsDependentOn(typeof(BuildImageTask))]
 public sealed class TestImageTask : FrostingTask<BuildContext>, IPlannedTask
 {
@@ -22,6 +23,15 @@ public sealed class TestImageTask : FrostingTask<BuildContext>, IPlannedTask
             if (context.State.IsReused(target))
             {
                 context.Information("{0}: not built this run (inputs unchanged); it was tested when first built", reference);
+                continue;
+            }
+
+            if (RunsLikeTheTestedPrevious(context, target) is { } previous)
+            {
+                context.Information(
+                    "{0}: same platform, layers and runtime config as the previous image {1}, which passed TestImage before it was published: not run again (--force runs it)",
+                    reference,
+                    previous);
                 continue;
             }
 
@@ -43,6 +53,20 @@ public sealed class TestImageTask : FrostingTask<BuildContext>, IPlannedTask
         }
     }
 
+    // An image that only differs from the previous one in labels (e.g. rebuilt because a file of the context that
+    // the Dockerfile does not copy changed, with every step from --cache-from) runs exactly as that one did.
+    private static string? RunsLikeTheTestedPrevious(BuildContext context, ImageTarget target)
+    {
+        if (context.Options.Force || context.State.Built.FirstOrDefault(b => b.Target == target) is not { Previous: { } previous } built)
+        {
+            return null;
+        }
+
+        var identities = context.DockerImageRuntimeIdentities([built.Reference, previous], new DockerImageInspectSettings { ConfigDirectory = context.DockerConfigDirectory });
+        context.Verbose("Runtime of {0}: {1}; of {2}: {3}", built.Reference, identities.ElementAtOrDefault(0) ?? "?", previous, identities.ElementAtOrDefault(1) ?? "?");
+        return identities is [var mine, var theirs] && mine == theirs ? previous : null;
+    }
+
     public IEnumerable<string> Plan(BuildContext context) =>
         context.Selection.Images.Select(target => DockerRunner.Render(DockerRunner.GetArguments(
             context.Tags.Reference(context.Tags.ArchTag(target)), ImageSmokeTest.Command, Settings(context, target))));
@@ -51,6 +75,7 @@ public sealed class TestImageTask : FrostingTask<BuildContext>, IPlannedTask
     {
         Platform = target.Architecture.Platform.ToString(),
         Entrypoint = ImageSmokeTest.Entrypoint,
+        Network = "none",
         ConfigDirectory = context.DockerConfigDirectory,
     };
 }

@@ -26,6 +26,27 @@ public sealed class DockerImageInspector(IFileSystem fileSystem, ICakeEnvironmen
         return RunAndCapture(settings, arguments, $"Cannot inspect {image}").Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
     }
 
+    /// <summary>
+    /// For each image, what decides how it runs: platform, filesystem layers (diff ids) and the config a container
+    /// starts from (entrypoint, command, environment, user, working directory). Equal strings run alike.
+    /// </summary>
+    public IReadOnlyList<string> GetRuntimeIdentities(IReadOnlyList<string> images, DockerImageInspectSettings settings)
+    {
+        var arguments = new ProcessArgumentBuilder()
+            .Append("image").Append("inspect")
+            .Append("--format").AppendQuoted(RuntimeIdentityFormat);
+        foreach (var image in images)
+        {
+            arguments.Append(image);
+        }
+
+        return RunAndCapture(settings, arguments, $"Cannot inspect {string.Join(", ", images)}").Where(l => l.Trim().Length > 0).ToList();
+    }
+
+    public const string RuntimeIdentityFormat =
+        "{{.Os}}/{{.Architecture}}/{{.Variant}} {{json .RootFS.Layers}} {{json .Config.Entrypoint}} {{json .Config.Cmd}} " +
+        "{{json .Config.Env}} {{json .Config.User}} {{json .Config.WorkingDir}}";
+
     public static ProcessArgumentBuilder GetArguments(string image) =>
         new ProcessArgumentBuilder()
             .Append("image").Append("inspect")

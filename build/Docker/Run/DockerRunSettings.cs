@@ -10,6 +10,9 @@ public sealed class DockerRunSettings : DockerSettings
     /// <summary>Remove the container when it exits.</summary>
     public bool Remove { get; set; } = true;
 
+    /// <summary>The container's network; "none" skips creating an interface the smoke test has no use for.</summary>
+    public string? Network { get; set; }
+
     /// <summary>Never pull: the image under test is the one just built.</summary>
     public string? Pull { get; set; } = "never";
 }

@@ -25,6 +25,11 @@ public sealed class DockerRunner(IFileSystem fileSystem, ICakeEnvironment enviro
             builder.Append("--platform").Append(settings.Platform);
         }
 
+        if (settings.Network is not null)
+        {
+            builder.Append("--network").Append(settings.Network);
+        }
+
         if (settings.Pull is not null)
         {
             builder.Append($"--pull={settings.Pull}");

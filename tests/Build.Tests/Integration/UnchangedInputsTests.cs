@@ -74,7 +74,7 @@ public sealed class UnchangedInputsTests
     }
 
     [Test]
-    public void Should_rebuild_when_forced_or_when_an_input_changed_reusing_the_previous_image_as_cache()
+    public async Task Should_rebuild_when_forced_or_when_an_input_changed_reusing_the_previous_image_as_cache()
     {
         var first = Build(null, "--target=PushImage", "--tag-suffix=u3");
         var list = Build(null, "--target=PushManifest", "--tag-suffix=u3");
@@ -86,6 +86,7 @@ public sealed class UnchangedInputsTests
             var forced = Build(docker.Environment, "--target=PushImage", "--tag-suffix=u4", "--force");
             Assert.That(forced.ExitCode, Is.EqualTo(0), forced.ToString());
             Assert.That(docker.CallsOf("build"), Has.Count.EqualTo(1));
+            Assert.That(docker.CallsOf("run"), Has.Count.EqualTo(1), "--force also runs TestImage again");
         }
 
         var extra = Path.Combine(_matrixDirectory, "requirements.txt");
@@ -99,11 +100,51 @@ public sealed class UnchangedInputsTests
             var previous = $"{_proxy.Address}/python:3.11";
             Assert.That(docker.CallsOf("pull"), Is.EqualTo(new[] { $"pull --platform linux/amd64 --quiet {previous}" }), "the previous image of the version is pulled for the arch");
             Assert.That(docker.CallsOf("build").Single(), Does.Contain($"--cache-from {previous}"));
+
+            // Every step came from the cache: the image runs exactly like the tested previous one, so TestImage
+            // does not start it again.
+            Assert.That(docker.CallsOf("run"), Is.Empty, string.Join("\n", docker.Calls));
+            Assert.That(changed.Output, Does.Contain("not run again"));
+
+            // The labels, written as one LABEL step of a copy of the Dockerfile rather than one step per --label.
+            Assert.That(docker.CallsOf("build").Single(), Does.Contain(".labelled").And.Not.Contain("--label"));
+            var labels = await LabelsAsync("3.11.u5-amd64");
+            Assert.That(labels["org.opencontainers.image.version"], Is.EqualTo("3.11.u5"));
+            Assert.That(labels["runtime"], Is.EqualTo("python3.11"), "the Dockerfile's own label is kept");
+            Assert.That(labels["org.python-images.inputs.sha256"], Is.Not.EqualTo((await LabelsAsync("3.11.u3-amd64"))["org.python-images.inputs.sha256"]));
         }
         finally
         {
             File.Delete(extra);
         }
+
+        // A change to how the image runs (here its environment) is tested again, even with every layer the same.
+        var dockerfile = Path.Combine(_matrixDirectory, "python.Dockerfile");
+        var original = File.ReadAllText(dockerfile);
+        File.AppendAllText(dockerfile, "ENV PYTHONDONTWRITEBYTECODE=1\n");
+        try
+        {
+            using var docker = RecordingDocker.PassThrough();
+            var runtimeChanged = Build(docker.Environment, "--target=PushImage", "--tag-suffix=u6");
+            Assert.That(runtimeChanged.ExitCode, Is.EqualTo(0), runtimeChanged.ToString());
+            Assert.That(docker.CallsOf("run"), Has.Count.EqualTo(1), string.Join("\n", docker.Calls));
+        }
+        finally
+        {
+            File.WriteAllText(dockerfile, original);
+        }
+    }
+
+    private async Task<Dictionary<string, string>> LabelsAsync(string tag)
+    {
+        using var http = _registry.CreateHttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"v2/python/manifests/{tag}");
+        request.Headers.Accept.ParseAdd("application/vnd.docker.distribution.manifest.v2+json");
+        using var response = await http.SendAsync(request);
+        using var manifest = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var config = manifest.RootElement.GetProperty("config").GetProperty("digest").GetString();
+        using var image = JsonDocument.Parse(await http.GetStringAsync($"v2/python/blobs/{config}"));
+        return image.RootElement.GetProperty("config").GetProperty("Labels").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
     }
 
     private async Task<List<string>> InputsTagsAsync(string digest)
