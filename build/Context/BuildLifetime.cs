@@ -18,6 +18,11 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
     {
         var options = BuildOptions.Parse(context);
         var tasks = info.TasksToExecute.Select(t => t.Name).ToList();
+        if (!options.DryRun && tasks.Intersect(TaskNames.NeedDocker, StringComparer.OrdinalIgnoreCase).Any())
+        {
+            // First, so that the engine answers while the rest of Setup runs; Restore takes the answer.
+            context.StartDockerProbe();
+        }
 
         var matrix = MatrixLoader.Load(new FilePath(options.MatrixPath).MakeAbsolute(context.Environment).FullPath);
         var selection = Selection.From(matrix, options.PythonVersion, options.Arch);
@@ -30,11 +35,6 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         var tags = new ImageTags(registry, options.Repository ?? matrix.Repository, TagSuffixResolver.Resolve(options, source));
         var credentials = ecr ? null : RegistryCredentialsReader.Read(context.Environment);
         context.Initialize(options, matrix, selection, tags, source, credentials, tasks, codeBuild, BatchOptions.Parse(context));
-        if (!options.DryRun && TaskNames.NeedDocker.Any(context.Runs))
-        {
-            context.StartDockerProbe();
-        }
-
         if (options.PublicRegistry is not null && !ecr)
         {
             throw new CakeException(
