@@ -1,3 +1,4 @@
+using Build.Docker.Inspect;
 using Build.Images;
 using Build.Images.Inputs;
 using Build.Registry;
@@ -21,8 +22,11 @@ public sealed class BuildState
     public List<PublishedManifestList> Published { get; } = [];
 }
 
-/// <param name="Previous">The previous published image of the version and arch, pulled as build cache (null without one).</param>
-public sealed record BuiltImage(ImageTarget Target, string Reference, string ImageId, ImageInputs? Inputs = null, string? Previous = null);
+/// <param name="Runtime">How the built image runs (platform, layers, start config).</param>
+/// <param name="Previous">The previous published image of the version and arch, pulled as build cache, and how it runs (null without one).</param>
+public sealed record BuiltImage(ImageTarget Target, string Reference, string ImageId, ImageRuntime Runtime, ImageInputs? Inputs = null, PreviousImage? Previous = null);
+
+public sealed record PreviousImage(string Reference, ImageRuntime Runtime);
 
 /// <summary>An image whose inputs are unchanged: the registry holds it under <paramref name="InputsTag"/> with <paramref name="Digest"/>.</summary>
 public sealed record ReusedImage(ImageTarget Target, string Reference, string InputsTag, string Digest);

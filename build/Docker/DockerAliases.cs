@@ -32,11 +32,9 @@ public static class DockerAliases
     public static IReadOnlyList<string> DockerImageRepoDigests(this ICakeContext context, string image, DockerImageInspectSettings settings) =>
         new DockerImageInspector(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).GetRepoDigests(image, settings);
 
-    public static Platform DockerImagePlatform(this ICakeContext context, string image, DockerImageInspectSettings settings) =>
-        new DockerImageInspector(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).GetPlatform(image, settings);
 
-    public static IReadOnlyList<string> DockerImageRuntimeIdentities(this ICakeContext context, IReadOnlyList<string> images, DockerImageInspectSettings settings) =>
-        new DockerImageInspector(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).GetRuntimeIdentities(images, settings);
+    public static IReadOnlyList<ImageRuntime> DockerImageRuntimes(this ICakeContext context, IReadOnlyList<string> images, DockerImageInspectSettings settings) =>
+        new DockerImageInspector(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).GetRuntimes(images, settings);
 
     public static IReadOnlyList<string> DockerRun(this ICakeContext context, string image, IReadOnlyList<string> command, DockerRunSettings settings) =>
         new DockerRunner(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).Run(image, command, settings);

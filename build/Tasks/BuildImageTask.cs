@@ -39,9 +39,9 @@ public sealed class BuildImageTask : AsyncFrostingTask<BuildContext>, IPlannedTa
             try
             {
                 var settings = ImageBuildSettingsFactory.Create(context, target, idFile, inputs);
-                if (await CacheSource.PullPreviousAsync(context, target) is { } previous)
+                if (await CacheSource.PullPreviousAsync(context, target) is { } cache)
                 {
-                    settings.CacheFrom.Add(previous);
+                    settings.CacheFrom.Add(cache);
                 }
 
                 try
@@ -56,8 +56,20 @@ public sealed class BuildImageTask : AsyncFrostingTask<BuildContext>, IPlannedTa
                     settings.CacheFrom.Clear();
                     context.DockerBuild(target.Entry.ContextDirectory, settings);
                 }
-                VerifyPlatform(context, target, reference);
-                context.State.Built.Add(new BuiltImage(target, reference, File.ReadAllText(idFile).Trim(), inputs, settings.CacheFrom.FirstOrDefault()));
+
+                // One inspect: the built image's platform and runtime, and the previous image's for TestImage.
+                var previous = settings.CacheFrom.FirstOrDefault();
+                var runtimes = context.DockerImageRuntimes(
+                    previous is null ? [reference] : [reference, previous],
+                    new DockerImageInspectSettings { ConfigDirectory = context.DockerConfigDirectory });
+                VerifyPlatform(target, reference, runtimes[0].Platform);
+                context.State.Built.Add(new BuiltImage(
+                    target,
+                    reference,
+                    File.ReadAllText(idFile).Trim(),
+                    runtimes[0],
+                    inputs,
+                    previous is null || runtimes.Count < 2 ? null : new PreviousImage(previous, runtimes[1])));
             }
             finally
             {
@@ -67,9 +79,8 @@ public sealed class BuildImageTask : AsyncFrostingTask<BuildContext>, IPlannedTa
     }
 
     // The classic builder can reuse a base or cache entry of another platform; catch it before the image is pushed.
-    private static void VerifyPlatform(BuildContext context, ImageTarget target, string reference)
+    private static void VerifyPlatform(ImageTarget target, string reference, Platform built)
     {
-        var built = context.DockerImagePlatform(reference, new DockerImageInspectSettings { ConfigDirectory = context.DockerConfigDirectory });
         var wanted = target.Architecture.Platform;
         if (!built.IsSameMachineAs(wanted) || (wanted.Variant is not null && built.Variant is not null && built.Variant != wanted.Variant))
         {

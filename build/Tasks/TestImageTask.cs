@@ -1,6 +1,5 @@
 using Build.Context;
 using Build.Docker;
-using Build.Docker.Inspect;
 using Build.Docker.Run;
 using Build.Images;
 using Cake.Common.Diagnostics;
@@ -62,9 +61,8 @@ public sealed class TestImageTask : FrostingTask<BuildContext>, IPlannedTask
             return null;
         }
 
-        var identities = context.DockerImageRuntimeIdentities([built.Reference, previous], new DockerImageInspectSettings { ConfigDirectory = context.DockerConfigDirectory });
-        context.Verbose("Runtime of {0}: {1}; of {2}: {3}", built.Reference, identities.ElementAtOrDefault(0) ?? "?", previous, identities.ElementAtOrDefault(1) ?? "?");
-        return identities is [var mine, var theirs] && mine == theirs ? previous : null;
+        context.Verbose("Runtime of {0}: {1}; of {2}: {3}", built.Reference, built.Runtime.Identity, previous.Reference, previous.Runtime.Identity);
+        return built.Runtime.Identity == previous.Runtime.Identity ? previous.Reference : null;
     }
 
     public IEnumerable<string> Plan(BuildContext context) =>

@@ -5,16 +5,16 @@ using Cake.Core.Tooling;
 
 namespace Build.Docker.Inspect;
 
-/// <summary>Runs <c>docker image inspect</c> to read the platform a local image was built for.</summary>
+/// <summary>Runs <c>docker image inspect</c> to read what local images were built for and how they run.</summary>
 public sealed class DockerImageInspector(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools)
     : DockerTool<DockerImageInspectSettings>(fileSystem, environment, processRunner, tools)
 {
-    public Platform GetPlatform(string image, DockerImageInspectSettings settings)
-    {
-        var output = RunAndCapture(settings, GetArguments(image), $"Cannot inspect {image}");
-        var parts = string.Concat(output).Trim().Split('/');
-        return new Platform(parts[0], parts[1], parts.Length > 2 && parts[2].Length > 0 ? parts[2] : null);
-    }
+    /// <summary>One inspect for all the images, in their order.</summary>
+    public IReadOnlyList<ImageRuntime> GetRuntimes(IReadOnlyList<string> images, DockerImageInspectSettings settings) =>
+        RunAndCapture(settings, GetArguments(images), $"Cannot inspect {string.Join(", ", images)}")
+            .Where(line => line.Trim().Length > 0)
+            .Select(ImageRuntime.Parse)
+            .ToList();
 
     /// <summary>The image's RepoDigests (name@sha256:…), known for images pushed or pulled before.</summary>
     public IReadOnlyList<string> GetRepoDigests(string image, DockerImageInspectSettings settings)
@@ -26,30 +26,34 @@ public sealed class DockerImageInspector(IFileSystem fileSystem, ICakeEnvironmen
         return RunAndCapture(settings, arguments, $"Cannot inspect {image}").Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
     }
 
-    /// <summary>
-    /// For each image, what decides how it runs: platform, filesystem layers (diff ids) and the config a container
-    /// starts from (entrypoint, command, environment, user, working directory). Equal strings run alike.
-    /// </summary>
-    public IReadOnlyList<string> GetRuntimeIdentities(IReadOnlyList<string> images, DockerImageInspectSettings settings)
+    public static ProcessArgumentBuilder GetArguments(IReadOnlyList<string> images)
     {
         var arguments = new ProcessArgumentBuilder()
             .Append("image").Append("inspect")
-            .Append("--format").AppendQuoted(RuntimeIdentityFormat);
+            .Append("--format").AppendQuoted(ImageRuntime.Format);
         foreach (var image in images)
         {
             arguments.Append(image);
         }
 
-        return RunAndCapture(settings, arguments, $"Cannot inspect {string.Join(", ", images)}").Where(l => l.Trim().Length > 0).ToList();
+        return arguments;
     }
+}
 
-    public const string RuntimeIdentityFormat =
+/// <summary>
+/// What decides how a local image runs: its platform, filesystem layers (diff ids) and the config a container starts
+/// from (entrypoint, command, environment, user, working directory). Equal identities run alike.
+/// </summary>
+public sealed record ImageRuntime(Platform Platform, string Identity)
+{
+    public const string Format =
         "{{.Os}}/{{.Architecture}}/{{.Variant}} {{json .RootFS.Layers}} {{json .Config.Entrypoint}} {{json .Config.Cmd}} " +
         "{{json .Config.Env}} {{json .Config.User}} {{json .Config.WorkingDir}}";
 
-    public static ProcessArgumentBuilder GetArguments(string image) =>
-        new ProcessArgumentBuilder()
-            .Append("image").Append("inspect")
-            .Append("--format").AppendQuoted("{{.Os}}/{{.Architecture}}/{{.Variant}}")
-            .Append(image);
+    public static ImageRuntime Parse(string line)
+    {
+        var identity = line.Trim();
+        var parts = identity.Split(' ', 2)[0].Split('/');
+        return new ImageRuntime(new Platform(parts[0], parts[1], parts.Length > 2 && parts[2].Length > 0 ? parts[2] : null), identity);
+    }
 }
