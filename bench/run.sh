@@ -8,7 +8,7 @@
 #   BENCH_LOGS=/tmp/logs bench/run.sh   # keeps every measured command's output
 #
 # Every node starts with an empty Docker cache, as a CodeBuild node does: the bench starts a Docker engine of its own
-# (its own data root and socket, no bridge network; needs root) and empties it before each measured node
+# (its own data root, socket and bridge; needs root) and empties it before each measured node
 # (docker system prune -af on that engine only), so each build pulls its base from the registry. The machine's
 # own engine and its images are left alone.
 set -euo pipefail
@@ -53,16 +53,23 @@ trap cleanup EXIT
 for _ in $(seq 50); do curl -fs "http://$registry/v2/" >/dev/null && break; sleep 0.1; done
 for _ in $(seq 100); do docker version >/dev/null 2>&1 && break; sleep 0.2; done
 
-# The image: dockerfiles/debian.Dockerfile on the Debian base the suite makes (cached) and publishes to the registry.
+# The image: dockerfiles/debian.Dockerfile on the Debian base the suite makes (cached) and publishes to the registry,
+# for amd64 and arm64v8 (the manifest node joins both, as the original one did). (b') uses the same file plus a COPY
+# of the bench's context file, so that every fresh image has a filesystem of its own.
 ctx="$work/ctx"
 mkdir -p "$ctx"
 cp "$root/dockerfiles/debian.Dockerfile" "$ctx/"
-cat > "$ctx/images.json" <<JSON
+{ cat "$root/dockerfiles/debian.Dockerfile"; echo 'COPY run-id.txt /etc/bench-run-id'; } > "$ctx/copy.Dockerfile"
+matrix() {
+  cat <<JSON
 { "repository": "python",
   "base": { "repository": "debian-python", "tag": "bookworm", "suite": "bookworm", "packages": ["python3", "python3-pip", "python-is-python3"] },
-  "images": [ { "version": "3.11", "dockerfile": "debian.Dockerfile", "architectures": ["amd64"],
+  "images": [ { "version": "3.11", "dockerfile": "$1", "architectures": ["amd64", "arm64v8"],
                 "buildArgs": { "BASE_IMAGE": "{registry}/debian-python:bookworm" } } ] }
 JSON
+}
+matrix debian.Dockerfile > "$ctx/images.json"
+matrix copy.Dockerfile | sed 's/"python"/"python-copy"/' > "$ctx/copy.json"
 base="$registry/debian-python:bookworm"
 
 "$root/build.sh" --description > /dev/null   # builds the program once if its sources changed
@@ -84,17 +91,22 @@ median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else prin
 empty_cache() { docker system prune -af > /dev/null; rm -rf "$HOME/.docker/manifests"/*127.0.0.1_"$port"* 2>/dev/null || true; }
 
 suite() { "$root/build.sh" --matrix="$ctx/images.json" --registry="$registry" --install-prerequisites=false "$@"; }
-# The original buildspec's build node and manifest node, for the same Dockerfile.
+# The original buildspec's build node (one arch, one version) and manifest node, for the same Dockerfile.
 shell_node() {
-  local tag="$registry/python:3.11.$1-amd64"
+  local tag="$registry/${2:-python}:3.11.$1-amd64"
   docker build --platform linux/amd64 --build-arg VERSION=3.11 --build-arg ARCH=amd64 --build-arg BASE_IMAGE="$base" \
-    -t "$tag" -f "$ctx/debian.Dockerfile" "$ctx" && docker push "$tag"
+    -t "$tag" -f "$ctx/${3:-debian.Dockerfile}" "$ctx" && docker push "$tag"
 }
+# The original manifest node made the same two lists as the suite, version.suffix and version, each over both arches.
 shell_manifest() {
-  local list="$registry/python:3.11.$1"
-  docker manifest create --insecure "$list" "$list-amd64" &&
-    docker manifest annotate --os linux --arch amd64 "$list" "$list-amd64" &&
-    docker manifest push --insecure --purge "$list"
+  local images="$registry/python:3.11.$1" list
+  for list in "$registry/python:3.11.$1" "$registry/python:3.11"; do
+    docker manifest rm "$list" > /dev/null 2>&1 || true
+    docker manifest create --insecure "$list" "$images-amd64" "$images-arm64v8" &&
+      docker manifest annotate --os linux --arch amd64 "$list" "$images-amd64" &&
+      docker manifest annotate --os linux --arch arm64 --variant v8 "$list" "$images-arm64v8" &&
+      docker manifest push --insecure --purge "$list" || return 1
+  done
 }
 
 declare -A suite_times shell_times
@@ -110,20 +122,33 @@ for i in $(seq "$runs"); do
   # (b) a fresh image (a context file makes its inputs new) on a node with an empty cache, pushed.
   echo "$i $(now)" > "$ctx/run-id.txt"
   if (( i % 2 )); then
-    empty_cache; sb=$(time_of suite --target=PushImage --tag-suffix="b$i")
+    empty_cache; sb=$(time_of suite --target=PushImage --arch=amd64 --tag-suffix="b$i")
     empty_cache; hb=$(time_of shell_node "h$i")
   else
     empty_cache; hb=$(time_of shell_node "h$i")
-    empty_cache; sb=$(time_of suite --target=PushImage --tag-suffix="b$i")
+    empty_cache; sb=$(time_of suite --target=PushImage --arch=amd64 --tag-suffix="b$i")
   fi
   suite_times[b]+="$sb "; shell_times[b]+="$hb "
 
+  # (b') the same with a Dockerfile that copies the new context file into the image: a new layer to push, and
+  # TestImage cannot recognise the image as one it tested before.
+  if (( i % 2 )); then
+    empty_cache; sb=$(time_of suite --matrix="$ctx/copy.json" --target=PushImage --arch=amd64 --tag-suffix="b$i")
+    empty_cache; hb=$(time_of shell_node "h$i" python-copy copy.Dockerfile)
+  else
+    empty_cache; hb=$(time_of shell_node "h$i" python-copy copy.Dockerfile)
+    empty_cache; sb=$(time_of suite --matrix="$ctx/copy.json" --target=PushImage --arch=amd64 --tag-suffix="b$i")
+  fi
+  suite_times[bb]+="$sb "; shell_times[bb]+="$hb "
+
   # (c) the same node again, unchanged inputs, empty cache: the suite tags remotely, the shell builds and pushes again.
-  empty_cache; suite_times[c]+="$(time_of suite --target=PushImage --tag-suffix="c$i") "
+  empty_cache; suite_times[c]+="$(time_of suite --target=PushImage --arch=amd64 --tag-suffix="c$i") "
   empty_cache; shell_times[c]+="$(time_of shell_node "c$i") "
 
   # (d) the manifest node for the same images: the suite's PushManifest vs docker manifest create/annotate/push.
-  docker manifest rm "$registry/python:3.11.c$i" > /dev/null 2>&1 || true
+  # The arm64v8 node of this suffix runs first, unmeasured (its inputs are those of an image pushed before, or a
+  # build under qemu the first time).
+  time_of suite --target=PushImage --arch=arm64v8 --tag-suffix="c$i" > /dev/null
   if (( i % 2 )); then
     suite_times[d]+="$(time_of suite --target=PushManifest --tag-suffix="c$i") "
     shell_times[d]+="$(time_of shell_manifest "c$i") "
@@ -137,7 +162,7 @@ row() {
   local key=$1 what=$2 target=$3 s h
   s=$(tr ' ' '\n' <<<"${suite_times[$key]}" | grep . | median)
   h=$(tr ' ' '\n' <<<"${shell_times[$key]}" | grep . | median)
-  printf '| (%s) %s | %.2f s | %.2f s | %.2f | %s |\n' "$key" "$what" "$s" "$h" "$(echo "$s / $h" | bc -l)" "$target"
+  printf '| (%s) %s | %.2f s | %.2f s | %.2f | %s |\n' "${key/bb/b\'}" "$what" "$s" "$h" "$(echo "$s / $h" | bc -l)" "$target"
 }
 {
   echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, Docker $(docker version --format '{{.Server.Version}}'), medians of $runs runs ((a): $warm_runs)."
@@ -146,7 +171,17 @@ row() {
   echo "|---|---|---|---|---|"
   row a "warm start, task that does nothing: \`./build.sh --description\` vs \`dotnet run --project build -- --description\`" "≤ 0.5, suite ≤ 1 s"
   row b "build node, fresh image, empty cache: \`--target=PushImage\` vs \`docker build\` + \`docker push\`" "≤ 1.05"
+  row bb "the same, the fresh image with a new layer (the Dockerfile copies the changed file), so TestImage runs" "(none; shows TestImage's cost)"
   row c "same node rerun, unchanged inputs, empty cache: \`--target=PushImage\` vs \`docker build\` + \`docker push\`" "≤ 0.1"
-  row d "manifest node: \`--target=PushManifest\` vs \`docker manifest create/annotate/push\`" "≤ 1.0"
+  row d "manifest node, lists version.suffix and version over amd64 + arm64v8: \`--target=PushManifest\` vs \`docker manifest create/annotate/push\` per list" "≤ 1.0"
 } > "$out"
 cat "$out"
+
+# README shows the same table, between its bench markers.
+python3 - "$root/README.md" "$out" <<'PY'
+import sys, re
+readme, results = sys.argv[1], sys.argv[2]
+text, table = open(readme).read(), open(results).read().strip()
+text = re.sub(r"(<!-- bench:start -->\n).*?(<!-- bench:end -->)", lambda m: m.group(1) + table + "\n" + m.group(2), text, flags=re.S)
+open(readme, "w").write(text)
+PY

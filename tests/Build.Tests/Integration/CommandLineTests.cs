@@ -180,6 +180,15 @@ public sealed class CommandLineTests
     }
 
     [Test]
+    public void Should_name_the_ways_to_build_the_program_when_build_program_is_unknown()
+    {
+        var result = BuildProgram.RunScript(["--description"], new Dictionary<string, string?> { ["BUILD_PROGRAM"] = "aot" });
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Output, Does.Contain("BUILD_PROGRAM='aot'").And.Contain("composite or plain"));
+    }
+
+    [Test]
     public void Should_fail_on_an_unknown_target()
     {
         var result = Run("--target=Deploy", "--tag-suffix=t1");
