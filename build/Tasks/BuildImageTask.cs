@@ -38,8 +38,12 @@ public sealed class BuildImageTask : AsyncFrostingTask<BuildContext>, IPlannedTa
             var idFile = Path.GetTempFileName();
             try
             {
+                // The labels need the commit (git); read it while docker pulls the previous image.
+                var source = Task.Run(() => context.Source);
+                var cache = await CacheSource.PullPreviousAsync(context, target);
+                await source;
                 var settings = ImageBuildSettingsFactory.Create(context, target, idFile, inputs);
-                if (await CacheSource.PullPreviousAsync(context, target) is { } cache)
+                if (cache is not null)
                 {
                     settings.CacheFrom.Add(cache);
                 }

@@ -111,6 +111,7 @@ public sealed class UnchangedInputsTests
             var labels = await LabelsAsync("3.11.u5-amd64");
             Assert.That(labels["org.opencontainers.image.version"], Is.EqualTo("3.11.u5"));
             Assert.That(labels["runtime"], Is.EqualTo("python3.11"), "the Dockerfile's own label is kept");
+            Assert.That(labels["org.opencontainers.image.revision"], Is.EqualTo(Shell.Run("git", "-C", BuildProgram.RepositoryRoot, "rev-parse", "HEAD").Trim()));
             Assert.That(labels["org.python-images.inputs.sha256"], Is.Not.EqualTo((await LabelsAsync("3.11.u3-amd64"))["org.python-images.inputs.sha256"]));
         }
         finally
