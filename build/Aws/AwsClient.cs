@@ -6,6 +6,7 @@ using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
 using Cake.Core;
+using RetryPolicy = Build.Http.RetryPolicy;
 
 namespace Build.Aws;
 
@@ -22,15 +23,15 @@ public sealed class AwsClient : IDisposable
 
     private readonly AwsSettings _settings;
     private readonly HttpClient _http;
-    private readonly AwsRetryPolicy _retry;
+    private readonly RetryPolicy _retry;
     private readonly Action<string>? _log;
     private readonly Random _random = new();
 
-    public AwsClient(AwsSettings settings, Action<string>? log = null, HttpMessageHandler? handler = null, AwsRetryPolicy? retry = null)
+    public AwsClient(AwsSettings settings, Action<string>? log = null, HttpMessageHandler? handler = null, RetryPolicy? retry = null)
     {
         _settings = settings;
         _log = log;
-        _retry = retry ?? AwsRetryPolicy.Default;
+        _retry = retry ?? RetryPolicy.Aws;
         _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         _http.Timeout = TimeSpan.FromSeconds(60);
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Build.Aws", "1.0"));
@@ -130,7 +131,7 @@ public sealed class AwsClient : IDisposable
                 throw new CakeException($"{what} failed after {attempt} attempts: {failure}.");
             }
 
-            await Task.Delay(_retry.Delay(attempt, _random), ct).ConfigureAwait(false);
+            await Task.Delay(_retry.Delay(attempt, retryAfter: null, _random), ct).ConfigureAwait(false);
         }
     }
 

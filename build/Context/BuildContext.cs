@@ -1,6 +1,7 @@
 using Build.Aws;
 using Build.CodeBuild;
 using Build.Docker.Version;
+using Build.Http;
 using Build.Images;
 using Build.Registry;
 using Cake.Core;

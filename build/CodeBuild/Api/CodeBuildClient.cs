@@ -7,6 +7,7 @@ using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
 using Amazon.Runtime.Signing;
 using Cake.Core;
+using RetryPolicy = Build.Http.RetryPolicy;
 
 namespace Build.CodeBuild.Api;
 
@@ -20,6 +21,9 @@ public sealed class CodeBuildClient : IDisposable
     private static readonly MediaTypeHeaderValue JsonType = new("application/x-amz-json-1.1");
     private static readonly string[] RetriedErrors = ["Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded", "LimitExceededException"];
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    // 4 attempts from 500 ms: a batch start or poll is worth a little more patience than one ECR call.
+    private static readonly RetryPolicy Retry = RetryPolicy.Aws with { MaxAttempts = 4, BaseDelay = TimeSpan.FromMilliseconds(500) };
 
     private readonly HttpClient _http;
     private readonly Func<TimeSpan, Task> _delay;
@@ -76,9 +80,9 @@ public sealed class CodeBuildClient : IDisposable
             {
                 response = await _http.SendAsync(message, ct);
             }
-            catch (HttpRequestException) when (attempt < 4)
+            catch (HttpRequestException) when (attempt < Retry.MaxAttempts)
             {
-                await _delay(Backoff(attempt));
+                await _delay(Retry.Delay(attempt, retryAfter: null, Random.Shared));
                 continue;
             }
             catch (HttpRequestException ex)
@@ -95,11 +99,10 @@ public sealed class CodeBuildClient : IDisposable
                 }
 
                 var (code, detail) = ParseError(text);
-                var retried = response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway
-                    or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout || RetriedErrors.Contains(code);
-                if (retried && attempt < 4)
+                var retried = RetryPolicy.IsTransient(response.StatusCode) || RetriedErrors.Contains(code);
+                if (retried && attempt < Retry.MaxAttempts)
                 {
-                    await _delay(Backoff(attempt));
+                    await _delay(Retry.Delay(attempt, retryAfter: null, Random.Shared));
                     continue;
                 }
 
@@ -131,8 +134,6 @@ public sealed class CodeBuildClient : IDisposable
             return (null, body.Length > 200 ? body[..200] : body);
         }
     }
-
-    private static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds(Math.Min(20_000, 500 * Math.Pow(2, attempt - 1)) * (0.5 + Random.Shared.NextDouble() / 2));
 
     public void Dispose() => _http.Dispose();
 }

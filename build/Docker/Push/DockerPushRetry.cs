@@ -1,4 +1,5 @@
 using Build.Context;
+using Build.Http;
 using Build.Registry;
 using Cake.Core;
 

@@ -1,5 +1,6 @@
 using Build.Context;
 using Build.Dockerfiles;
+using Build.Http;
 using Build.Registry;
 using Cake.Common.Diagnostics;
 

@@ -5,6 +5,7 @@ using Build.Aws;
 using Build.Tests.Aws.Emulator;
 using Build.Tests.Registry;
 using Cake.Core;
+using RetryPolicy = Build.Http.RetryPolicy;
 
 namespace Build.Tests.Aws;
 
@@ -12,7 +13,7 @@ public sealed class AwsClientTests
 {
     private const string AccessKey = "AKIDUNITTEST";
     private const string Secret = "unit-test-secret";
-    private static readonly AwsRetryPolicy Fast = new(3, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(5));
+    private static readonly RetryPolicy Fast = new(3, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(5)) { FullJitter = true };
 
     [Test]
     public async Task Should_send_a_json_1_1_request_signed_for_the_service_and_region()
@@ -98,13 +99,13 @@ public sealed class AwsClientTests
     [Test]
     public void Should_keep_backoff_within_its_exponential_ceiling()
     {
-        var policy = new AwsRetryPolicy(5, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1));
+        var policy = new RetryPolicy(5, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) { FullJitter = true };
         var random = new Random(1);
 
         for (var attempt = 1; attempt <= 6; attempt++)
         {
             var ceiling = Math.Min(1000, 100 * Math.Pow(2, attempt - 1));
-            Assert.That(Enumerable.Range(0, 50).Select(_ => policy.Delay(attempt, random).TotalMilliseconds), Has.All.InRange(0, ceiling));
+            Assert.That(Enumerable.Range(0, 50).Select(_ => policy.Delay(attempt, null, random).TotalMilliseconds), Has.All.InRange(0, ceiling));
         }
     }
 

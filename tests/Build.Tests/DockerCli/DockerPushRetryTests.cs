@@ -1,4 +1,5 @@
 using Build.Docker.Push;
+using Build.Http;
 using Build.Registry;
 using Cake.Core;
 

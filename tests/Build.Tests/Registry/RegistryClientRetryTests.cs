@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Build.Http;
 using Build.Registry;
 using NUnit.Framework;
 

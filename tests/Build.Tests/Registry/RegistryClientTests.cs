@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Build.Http;
 using Build.Registry;
 using NUnit.Framework;
 using static Build.Tests.Registry.Fixtures;

@@ -1,16 +1,23 @@
 using System.Net;
 
-namespace Build.Registry;
+namespace Build.Http;
 
 /// <summary>
-/// Bounded exponential backoff with jitter for transient registry failures (429, 5xx, dropped connections):
-/// attempt n waits a random time in [½, 1] × <see cref="BaseDelay"/> × 2^(n-1), capped at <see cref="MaxDelay"/>;
-/// a Retry-After the registry sends is honoured up to <see cref="MaxRetryAfter"/>.
+/// Bounded exponential backoff with jitter for transient HTTP failures (429, 5xx, dropped connections), the one policy
+/// of the registry client, docker push and the AWS clients: attempt n waits a random time in [½, 1] (or, with
+/// <see cref="FullJitter"/>, [0, 1]) × <see cref="BaseDelay"/> × 2^(n-1), capped at <see cref="MaxDelay"/>;
+/// a Retry-After the server sends is honoured up to <see cref="MaxRetryAfter"/>. <see cref="MaxAttempts"/> counts the first try.
 /// </summary>
 public sealed record RetryPolicy(int MaxAttempts, TimeSpan BaseDelay, TimeSpan MaxDelay, TimeSpan MaxRetryAfter)
 {
-    /// <summary>5 attempts, 1 s, 2 s, 4 s, 8 s apart (before jitter); a Retry-After up to 60 s.</summary>
+    /// <summary>Registries: 5 attempts, 1 s, 2 s, 4 s, 8 s apart (before jitter); a Retry-After up to 60 s.</summary>
     public static readonly RetryPolicy Default = new(5, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(16), TimeSpan.FromSeconds(60));
+
+    /// <summary>AWS APIs (ECR, ECR Public, STS, CodeBuild): 5 attempts from 200 ms, full jitter, as AWS SDKs do.</summary>
+    public static readonly RetryPolicy Aws = new(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(20)) { FullJitter = true };
+
+    /// <summary>Wait a random time in [0, ceiling] instead of [½, 1] × ceiling: spreads many clients furthest apart.</summary>
+    public bool FullJitter { get; init; }
 
     /// <summary>One attempt, no retry.</summary>
     public static readonly RetryPolicy None = new(1, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
@@ -29,7 +36,7 @@ public sealed record RetryPolicy(int MaxAttempts, TimeSpan BaseDelay, TimeSpan M
 
         var exponential = BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 20));
         var capped = Math.Min(exponential, MaxDelay.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(capped * (0.5 + (random.NextDouble() * 0.5)));
+        return TimeSpan.FromMilliseconds(capped * (FullJitter ? random.NextDouble() : 0.5 + (random.NextDouble() * 0.5)));
     }
 
     /// <summary>Statuses worth another attempt: the registry is busy or failed, not the request.</summary>
