@@ -52,8 +52,8 @@ public sealed record ImageRuntime(Platform Platform, string Identity)
 
     public static ImageRuntime Parse(string line)
     {
+        // The format's first word is os/architecture/variant, with a trailing slash when there is no variant.
         var identity = line.Trim();
-        var parts = identity.Split(' ', 2)[0].Split('/');
-        return new ImageRuntime(new Platform(parts[0], parts[1], parts.Length > 2 && parts[2].Length > 0 ? parts[2] : null), identity);
+        return new ImageRuntime(Platform.Parse(identity.Split(' ', 2)[0].TrimEnd('/')), identity);
     }
 }

@@ -138,13 +138,11 @@ public sealed class UnchangedInputsTests
 
     private async Task<Dictionary<string, string>> LabelsAsync(string tag)
     {
-        using var http = _registry.CreateHttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"v2/python/manifests/{tag}");
-        request.Headers.Accept.ParseAdd("application/vnd.docker.distribution.manifest.v2+json");
-        using var response = await http.SendAsync(request);
-        using var manifest = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        var config = manifest.RootElement.GetProperty("config").GetProperty("digest").GetString();
-        using var image = JsonDocument.Parse(await http.GetStringAsync($"v2/python/blobs/{config}"));
+        using var client = _registry.CreateClient();
+        var manifest = await client.GetManifestAsync("python", tag) ?? throw new AssertionException($"python:{tag} is not in the registry");
+        using var config = new MemoryStream();
+        await client.DownloadBlobAsync("python", manifest.BlobDigests()[0], config);
+        using var image = JsonDocument.Parse(config.ToArray());
         return image.RootElement.GetProperty("config").GetProperty("Labels").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
     }
 
