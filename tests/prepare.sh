@@ -13,6 +13,8 @@ command -v docker-registry >/dev/null || missing+=(docker-registry)
 [[ -x /usr/bin/qemu-aarch64-static || -x /usr/bin/qemu-aarch64 ]] || missing+=(qemu-user-static)
 command -v update-binfmts >/dev/null || missing+=(binfmt-support)
 command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
+# mmdebstrap only Recommends arch-test, which it needs for a foreign architecture (the tests make arm64 roots).
+command -v arch-test >/dev/null || missing+=(arch-test)
 command -v htpasswd >/dev/null || missing+=(apache2-utils)
 if (( ${#missing[@]} )); then
   if command -v apt-get >/dev/null && as_root true; then

@@ -53,9 +53,19 @@ public sealed class MachineSetup(BuildContext context)
             }
         }
 
-        if (context.Matrix.Base is not null && context.Runs(TaskNames.BaseImage) && Which("mmdebstrap") is null)
+        if (context.Matrix.Base is not null && context.Runs(TaskNames.BaseImage))
         {
-            _packages.Add("mmdebstrap");
+            if (Which("mmdebstrap") is null)
+            {
+                _packages.Add("mmdebstrap");
+            }
+
+            // mmdebstrap only Recommends arch-test, and the install skips recommends; without it a foreign
+            // architecture fails with "install arch-test for foreign architecture support".
+            if (Which("arch-test") is null && context.Matrix.Architectures.Any(a => !a.Platform.IsSameMachineAs(HostPlatform)))
+            {
+                _packages.Add("arch-test");
+            }
         }
 
         var localRegistry = await LocalRegistryToStartAsync();
@@ -98,15 +108,14 @@ public sealed class MachineSetup(BuildContext context)
         }
     }
 
-    private IEnumerable<Platform> ForeignPlatforms()
+    private static Platform HostPlatform => System.Runtime.InteropServices.RuntimeInformation.OSArchitecture switch
     {
-        var host = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture switch
-        {
-            System.Runtime.InteropServices.Architecture.Arm64 => new Platform("linux", "arm64"),
-            _ => new Platform("linux", "amd64"),
-        };
-        return context.Selection.Images.Select(i => i.Architecture.Platform).Where(p => !p.IsSameMachineAs(host)).Distinct();
-    }
+        System.Runtime.InteropServices.Architecture.Arm64 => new Platform("linux", "arm64"),
+        _ => new Platform("linux", "amd64"),
+    };
+
+    private IEnumerable<Platform> ForeignPlatforms() =>
+        context.Selection.Images.Select(i => i.Architecture.Platform).Where(p => !p.IsSameMachineAs(HostPlatform)).Distinct();
 
     private bool MayInstall()
     {
