@@ -5,6 +5,136 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 
 $root = $PSScriptRoot
+
+# ---- .NET SDK bootstrap (as build.sh: see there) ---------------------------------------------------------------
+# When no SDK here satisfies global.json (version and rollForward), install one into .dotnet/ in the repository with
+# Microsoft's dotnet-install script (DOTNET_INSTALL_SCRIPT_URL, file:// works) and use it for this run only.
+$dotnetHome = Join-Path $root '.dotnet'
+function Get-Member-Value($object, [string]$name) { if ($null -eq $object) { return $null }; $p = $object.PSObject.Properties[$name]; if ($p) { $p.Value } else { $null } }
+$sdkSection = Get-Member-Value (Get-Content (Join-Path $root 'global.json') -Raw | ConvertFrom-Json) 'sdk'
+$sdkWant = Get-Member-Value $sdkSection 'version'
+$sdkRoll = Get-Member-Value $sdkSection 'rollForward'
+if (-not $sdkRoll) { $sdkRoll = 'latestPatch' }   # the SDK's default when global.json names a version
+$sdkPre = (Get-Member-Value $sdkSection 'allowPrerelease') -ne $false
+if ($sdkRoll -cnotin 'patch', 'feature', 'minor', 'major', 'latestPatch', 'latestFeature', 'latestMinor', 'latestMajor', 'disable') {
+    Write-Error "build.ps1: global.json's sdk.rollForward '$sdkRoll' is not one of patch, feature, minor, major, latestPatch, latestFeature, latestMinor, latestMajor, disable."
+    exit 2
+}
+$sdkW = @(0, 0, 0)
+if ($sdkWant) {
+    if ($sdkWant -notmatch '^(\d+)\.(\d+)\.(\d+)') { Write-Error "build.ps1: global.json's sdk.version '$sdkWant' is not a version like 10.0.100."; exit 2 }
+    $sdkW = @([int]$Matches[1], [int]$Matches[2], [int]$Matches[3])
+}
+# The CPU an install in .dotnet/ is for, named as build.sh names it (bash's HOSTTYPE).
+$hostType = switch ([System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture) { 'Arm64' { 'aarch64' } default { 'x86_64' } }
+
+function Test-SdkAccepted([string]$version) {
+    if (-not $sdkWant) { return $true }
+    if ($version -notmatch '^(\d+)\.(\d+)\.(\d+)(-.*)?$') { return $false }
+    $m = [int]$Matches[1]; $n = [int]$Matches[2]; $p = [int]$Matches[3]; $pre = $Matches[4]
+    if ($pre -and -not $sdkPre) { return $false }
+    if ($pre -and $sdkWant -notlike '*-*' -and $m -eq $sdkW[0] -and $n -eq $sdkW[1] -and $p -eq $sdkW[2]) { return $false }
+    $atLeast = $p -ge $sdkW[2]
+    switch ($sdkRoll) {
+        'disable' { return $version -eq $sdkWant }
+        { $_ -in 'patch', 'latestPatch' } { return $m -eq $sdkW[0] -and $n -eq $sdkW[1] -and [math]::Floor($p / 100) -eq [math]::Floor($sdkW[2] / 100) -and $atLeast }
+        { $_ -in 'feature', 'latestFeature' } { return $m -eq $sdkW[0] -and $n -eq $sdkW[1] -and $atLeast }
+        { $_ -in 'minor', 'latestMinor' } { return $m -eq $sdkW[0] -and ($n -gt $sdkW[1] -or ($n -eq $sdkW[1] -and $atLeast)) }
+        default { return $m -gt $sdkW[0] -or ($m -eq $sdkW[0] -and ($n -gt $sdkW[1] -or ($n -eq $sdkW[1] -and $atLeast))) }
+    }
+}
+function Get-Sdks([string]$dotnetRoot) {
+    Get-ChildItem -Path (Join-Path $dotnetRoot 'sdk') -Directory -ErrorAction SilentlyContinue |
+        Where-Object { Test-Path (Join-Path $_.FullName 'dotnet.dll') } | ForEach-Object { $_.Name }
+}
+function Find-Sdk([string]$dotnetRoot) { Get-Sdks $dotnetRoot | Where-Object { Test-SdkAccepted $_ } | Select-Object -First 1 }
+$dotnetExe = if ($IsWindows) { 'dotnet.exe' } else { 'dotnet' }
+function Test-LocalSdk {
+    $marker = Join-Path $dotnetHome '.complete'
+    (Test-Path $marker) -and (Get-Content $marker -Raw).Trim() -eq $hostType -and (Test-Path (Join-Path $dotnetHome $dotnetExe)) -and [bool](Find-Sdk $dotnetHome)
+}
+function Install-Sdk([string]$systemSeen) {
+    $url = if ($env:DOTNET_INSTALL_SCRIPT_URL) { $env:DOTNET_INSTALL_SCRIPT_URL } elseif ($IsWindows) { 'https://dot.net/v1/dotnet-install.ps1' } else { 'https://dot.net/v1/dotnet-install.sh' }
+    $band = [math]::Floor($sdkW[2] / 100)
+    if (-not $sdkWant) { $channel = 'LTS'; $what = 'the newest LTS' }
+    elseif ($sdkRoll -eq 'disable') { $channel = $null; $what = $sdkWant }
+    elseif ($sdkRoll -in 'patch', 'latestPatch', 'feature') { $channel = "$($sdkW[0]).$($sdkW[1]).${band}xx"; $what = "the newest $channel" }
+    else { $channel = "$($sdkW[0]).$($sdkW[1])"; $what = "the newest $channel" }
+    $byHand = "Install the .NET SDK by hand (https://dotnet.microsoft.com/download; global.json asks for $(if ($sdkWant) { $sdkWant } else { 'any version' }), rollForward $sdkRoll), or set DOTNET_INSTALL_SCRIPT_URL to a dotnet-install script you can reach (a file:// URL works), then rerun."
+    Write-Host "build.ps1: no .NET SDK on this machine satisfies global.json ($(if ($sdkWant) { $sdkWant } else { 'any' }), rollForward $sdkRoll; dotnet on PATH: $systemSeen)."
+    Write-Host "build.ps1: installing $what SDK into .dotnet/ with $url (for this repository only; nothing system-wide changes)..."
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    if (Test-Path $dotnetHome) { Remove-Item -Recurse -Force $dotnetHome }
+    New-Item -ItemType Directory -Force -Path $dotnetHome | Out-Null
+    $uri = [uri]$url
+    if ($uri.IsFile) {
+        $script = $uri.LocalPath   # run in place: a local script may bring its payload from beside it
+        if (-not (Test-Path $script)) { Write-Error "build.ps1: cannot read the .NET install script at $url (no such file). $byHand"; exit 1 }
+    } else {
+        $script = Join-Path $dotnetHome ([System.IO.Path]::GetFileName($uri.AbsolutePath))
+        try { Invoke-WebRequest -Uri $url -OutFile $script -UseBasicParsing -MaximumRetryCount 2 -TimeoutSec 60 }
+        catch { Write-Error "build.ps1: could not download the .NET install script from ${url}: $($_.Exception.Message). $byHand"; exit 1 }
+    }
+    $log = Join-Path $dotnetHome 'install.log'
+    if ($script -like '*.ps1') {
+        $arguments = if ($channel) { @('-Channel', $channel) } else { @('-Version', $sdkWant) }
+        & $script @arguments -InstallDir $dotnetHome -NoPath *> $log
+        $failed = -not $?
+    } else {
+        $arguments = if ($channel) { @('--channel', $channel) } else { @('--version', $sdkWant) }
+        & bash $script @arguments --install-dir $dotnetHome --no-path *> $log
+        $failed = $LASTEXITCODE -ne 0
+    }
+    if ($failed) {
+        Get-Content $log | Where-Object { $_.Trim() } | Select-Object -Last 8 | ForEach-Object { Write-Host "  $_" }
+        Write-Error "build.ps1: the .NET install script ($url) failed (log above, all of it in $log). $byHand"
+        exit 1
+    }
+    $version = Find-Sdk $dotnetHome
+    if (-not $version) {
+        Write-Error "build.ps1: the .NET install script finished, but .dotnet/ holds no SDK that global.json accepts (found: $((Get-Sdks $dotnetHome) -join ' ')). $byHand"
+        exit 1
+    }
+    Set-Content -Path (Join-Path $dotnetHome '.complete') -Value $hostType
+    Write-Host "build.ps1: installed .NET SDK $version into .dotnet/ in $([int]$watch.Elapsed.TotalSeconds) s."
+}
+
+$systemDotnet = Get-Command dotnet -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+$systemRoot = $null
+$systemSeen = 'none'
+if ($systemDotnet) {
+    $item = Get-Item $systemDotnet.Source
+    $target = if ($item.LinkTarget) { $item.ResolvedTarget.FullName } else { $item.FullName }
+    $systemRoot = Split-Path -Parent $target
+    $systemSeen = "$((Get-Sdks $systemRoot) -join ' ') in $systemRoot"
+}
+if ($systemRoot -and $systemRoot -ne $dotnetHome -and (Find-Sdk $systemRoot)) {
+    # the machine's own SDK will do
+} else {
+    if (-not (Test-LocalSdk)) {
+        # Nodes of a LocalBatch may start at once: one installs, the others wait for its lock and find it installed.
+        New-Item -ItemType Directory -Force -Path (Join-Path $root '.artifacts') | Out-Null
+        $lock = $null
+        while (-not $lock) {
+            try { $lock = [System.IO.File]::Open((Join-Path $root '.artifacts/.dotnet.lock'), 'OpenOrCreate', 'ReadWrite', 'None') }
+            catch [System.IO.IOException] { Start-Sleep -Milliseconds 500 }
+        }
+        try { if (-not (Test-LocalSdk)) { Install-Sdk $systemSeen } } finally { $lock.Dispose() }
+    }
+    $env:DOTNET_ROOT = $dotnetHome
+    $env:PATH = $dotnetHome + [System.IO.Path]::PathSeparator + $env:PATH
+}
+# The SDK needs ICU unless globalization is invariant (the program itself is); a fresh Linux may have no libicu.
+if (-not $IsWindows -and -not $env:DOTNET_SYSTEM_GLOBALIZATION_INVARIANT -and
+    -not (Get-ChildItem -Path '/usr/lib*/libicuuc.so.*', '/usr/lib/*/libicuuc.so.*' -ErrorAction SilentlyContinue)) {
+    $env:DOTNET_SYSTEM_GLOBALIZATION_INVARIANT = '1'
+}
+if (-not $env:DOTNET_CLI_TELEMETRY_OPTOUT) { $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1' }
+if (-not $env:DOTNET_NOLOGO) { $env:DOTNET_NOLOGO = '1' }
+$env:DOTNET_SKIP_FIRST_TIME_EXPERIENCE = '1'
+# In a CodeBuild node, NuGet's packages go to a folder of the checkout, so that the buildspecs' cache paths can name it.
+if ($env:CODEBUILD_BUILD_ID -and -not $env:NUGET_PACKAGES) { $env:NUGET_PACKAGES = Join-Path $root '.nuget/packages' }
+# ---- end of the SDK bootstrap ---------------------------------------------------------------------------------
 $out = Join-Path $root '.artifacts/build'
 $stamp = Join-Path $out '.inputs.sha256'
 
