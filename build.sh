@@ -74,7 +74,7 @@ sdk_install() {
   local by_hand="Install the .NET SDK by hand (https://dotnet.microsoft.com/download; global.json asks for ${sdk_want:-any version}, rollForward $sdk_roll), or set DOTNET_INSTALL_SCRIPT_URL to a dotnet-install.sh you can reach (a file:// URL works), then rerun."
   echo "build.sh: no .NET SDK on this machine satisfies global.json (${sdk_want:-any}, rollForward $sdk_roll; dotnet on PATH: ${sdk_system_seen:-none})." >&2
   echo "build.sh: installing $what SDK into .dotnet/ with $url (for this repository only; nothing system-wide changes)..." >&2
-  started=$SECONDS
+  started="${EPOCHREALTIME//[.,]/}"
   rm -rf "$dotnet_home" && mkdir -p "$dotnet_home"
   script="$dotnet_home/dotnet-install.sh"; log="$dotnet_home/install.log"
   case "$url" in
@@ -95,7 +95,8 @@ sdk_install() {
     exit 1
   fi
   echo "$HOSTTYPE" > "$dotnet_home/.complete"
-  echo "build.sh: installed .NET SDK $version into .dotnet/ in $((SECONDS - started)) s." >&2
+  local tenths=$(( (${EPOCHREALTIME//[.,]/} - started) / 100000 ))
+  echo "build.sh: installed .NET SDK $version into .dotnet/ in $((tenths / 10)).$((tenths % 10)) s." >&2
 }
 
 sdk_system_seen=""
