@@ -102,7 +102,7 @@ public sealed class BaseImagePublisher(BuildContext context, BaseImageSpec spec)
         File.Delete(partial);
         context.Information("Making the {0} {1} root filesystem with mmdebstrap (minutes under qemu; cached afterwards)...", spec.Suite, architecture.DebianArch);
         new MmdebstrapRunner(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools)
-            .Create(spec.Suite, partial, new MmdebstrapSettings { Architecture = architecture.DebianArch, Include = spec.Packages });
+            .Create(spec.Suite, partial, new MmdebstrapSettings { Architecture = architecture.DebianArch, Include = spec.Packages }, line => context.Information("  {0}", line));
         File.Move(partial, path, overwrite: true);
         return path;
     }

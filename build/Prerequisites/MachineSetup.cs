@@ -4,6 +4,7 @@ using Build.Docker;
 using Build.Docker.Version;
 using Build.Emulation;
 using Build.Images;
+using Build.Processes;
 using Build.Registry;
 using Cake.Common.Diagnostics;
 using Cake.Core;
@@ -87,14 +88,16 @@ public sealed class MachineSetup(BuildContext context)
         if (_packages.Count > 0)
         {
             context.Information("Installing {0} (apt-get)...", string.Join(" ", _packages));
-            Run("apt-get", "update", "-qq");
-            Run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", .. _packages]);
+            var install = $"install them by hand (`sudo apt-get install {string.Join(' ', _packages)}`) and rerun";
+            Run("apt-get", ["update", "-qq"], $"apt-get could not read the package lists: check that this machine reaches its mirrors (/etc/apt/sources.list*), or {install}.");
+            Run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", .. _packages], $"apt-get could not install them: see its lines above (another apt running holds the dpkg lock; a package this release lacks), or {install}.");
         }
 
         if (needsDocker && !DockerAnswers())
         {
             StartDaemon("dockerd", [], "/var/log/dockerd.log");
-            WaitFor("the Docker engine", DockerAnswers);
+            WaitFor("the Docker engine", "/var/log/dockerd.log",
+                "Start it by hand (`sudo dockerd` shows why it stops: often another engine, or missing iptables or cgroups), then rerun.", DockerAnswers);
         }
 
         if (context.Runs(TaskNames.BuildImage))
@@ -172,9 +175,10 @@ public sealed class MachineSetup(BuildContext context)
             http:
               addr: {registry.Host}:{registry.Port}
             """);
-        StartDaemon("docker-registry", ["serve", config], Path.Combine(folder, "registry.log"));
+        var log = Path.Combine(folder, "registry.log");
+        StartDaemon("docker-registry", ["serve", config], log);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        WaitFor($"the registry at {registry}", () =>
+        WaitFor($"the registry at {registry}", log, $"Is {registry.Authority} taken by another program? Start a registry there by hand (`docker-registry serve {config}`), then rerun.", () =>
         {
             try
             {
@@ -193,7 +197,7 @@ public sealed class MachineSetup(BuildContext context)
     {
         if (!File.Exists(Path.Combine(BinfmtChecker.DefaultDirectory, "status")))
         {
-            Run("mount", "-t", "binfmt_misc", "binfmt_misc", BinfmtChecker.DefaultDirectory);
+            Run("mount", ["-t", "binfmt_misc", "binfmt_misc", BinfmtChecker.DefaultDirectory], "Mount it by hand (`sudo mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc`), then rerun.");
         }
 
         foreach (var platform in ForeignPlatforms())
@@ -201,7 +205,7 @@ public sealed class MachineSetup(BuildContext context)
             var cpu = platform.Architecture == "arm64" ? "aarch64" : platform.Architecture;
             if (!File.Exists(Path.Combine(BinfmtChecker.DefaultDirectory, "qemu-" + cpu)) || !File.ReadAllLines(Path.Combine(BinfmtChecker.DefaultDirectory, "qemu-" + cpu)).Contains("enabled"))
             {
-                Run("update-binfmts", "--enable", "qemu-" + cpu);
+                Run("update-binfmts", ["--enable", "qemu-" + cpu], $"Enable it by hand (`sudo update-binfmts --enable qemu-{cpu}`; `update-binfmts --display qemu-{cpu}` shows its state), then rerun.");
             }
         }
     }
@@ -282,23 +286,25 @@ public sealed class MachineSetup(BuildContext context)
         process.WaitForExit();
     }
 
-    private static void WaitFor(string what, Func<bool> ready)
+    // A daemon that does not answer usually said why in its log: the error keeps its last meaningful lines.
+    private static void WaitFor(string what, string logFile, string fix, Func<bool> ready)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!ready())
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new CakeException($"Started {what}, but it did not answer within 60 seconds.");
+                var lines = ToolFailure.MeaningfulLines(ToolFailure.Tail.OfFile(logFile).Lines);
+                var said = lines.Count > 0 ? $" Its log ({logFile}) ends:" + string.Concat(lines.Select(l => Environment.NewLine + "  " + l)) : $" Its log ({logFile}) is empty.";
+                throw new CakeException($"Started {what}, but it did not answer within 60 seconds.{said}{Environment.NewLine}{fix}");
             }
 
             Thread.Sleep(500);
         }
     }
 
-    private int Run(string tool, params string[] arguments) => Run(tool, arguments, throwOnError: true);
-
-    private int Run(string tool, IReadOnlyList<string> arguments, bool throwOnError)
+    /// <summary>Runs a setup command; a failure keeps the command's last meaningful output lines and says how to fix it.</summary>
+    private static void Run(string tool, IReadOnlyList<string> arguments, string fix)
     {
         var start = new ProcessStartInfo(tool) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
@@ -307,16 +313,17 @@ public sealed class MachineSetup(BuildContext context)
         }
 
         start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
-        using var process = Process.Start(start) ?? throw new CakeException($"Could not start {tool}.");
-        var error = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
+        using var process = Process.Start(start) ?? throw new CakeException($"Could not start {tool}. {fix}");
+        var output = new ToolFailure.Tail();
+        process.OutputDataReceived += (_, e) => output.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => output.Add(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         process.WaitForExit();
-        if (throwOnError && process.ExitCode != 0)
+        if (process.ExitCode != 0)
         {
-            throw new CakeException($"`{tool} {string.Join(' ', arguments)}` failed (exit {process.ExitCode}): {error.Result.Trim()}");
+            throw new CakeException(ToolFailure.Describe($"{tool} {string.Join(' ', arguments)}", process.ExitCode, output.Lines, fix));
         }
-
-        return process.ExitCode;
     }
 
     private static string? Which(string tool) =>
