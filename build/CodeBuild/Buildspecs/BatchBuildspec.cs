@@ -81,6 +81,10 @@ public sealed class NodeBuildspec
     [YamlMember(Alias = "phases", Order = 1)]
     public Dictionary<string, BuildPhase> Phases { get; set; } = [];
 
+    /// <summary>CodeBuild's cache (<see cref="NodeCache"/>); null when the file declares none.</summary>
+    [YamlMember(Alias = "cache", Order = 2)]
+    public BuildCache? Cache { get; set; }
+
     /// <summary>CodeBuild's phase order; a phase fails the build and skips those after it (post_build aside).</summary>
     public static readonly string[] PhaseOrder = ["install", "pre_build", "build", "post_build"];
 
@@ -92,4 +96,21 @@ public sealed class BuildPhase
 {
     [YamlMember(Alias = "commands")]
     public List<string> Commands { get; set; } = [];
+}
+
+/// <summary>A buildspec's <c>cache:</c> section: the paths CodeBuild saves after the build and restores before the next.</summary>
+public sealed class BuildCache
+{
+    [YamlMember(Alias = "key", Order = 0)]
+    public string? Key { get; set; }
+
+    [YamlMember(Alias = "fallback-keys", Order = 1)]
+    public List<string>? FallbackKeys { get; set; }
+
+    [YamlMember(Alias = "paths", Order = 2)]
+    public List<string> Paths { get; set; } = [];
+
+    /// <summary>Where a parsed section starts (0 for a generated one).</summary>
+    [YamlIgnore]
+    public int Line { get; set; }
 }

@@ -55,6 +55,41 @@ public static class BuildspecChecker
         {
             yield return problem;
         }
+
+        foreach (var buildspec in buildspecs.Values.Where(b => !b.Problems.Any(p => p.Line == 0)))
+        {
+            foreach (var problem in CheckCache(buildspec))
+            {
+                yield return problem;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The node's cache declares every path of <see cref="NodeCache"/>, under a key per CPU: without them each node of
+    /// the next batch installs the SDK, restores packages and compiles the program again; without the CPU in the key,
+    /// amd64 and arm64 nodes would restore each other's SDK.
+    /// </summary>
+    public static IEnumerable<BuildspecProblem> CheckCache(ParsedNodeBuildspec buildspec)
+    {
+        const string why = "so that a node of the next batch with unchanged build sources starts without installing the SDK, restoring or compiling (regenerate with Buildspec)";
+        if (buildspec.Buildspec.Cache is not { } cache)
+        {
+            yield return new(buildspec.File, 1, null, $"declares no 'cache:'; it needs 'cache: paths:' {string.Join(", ", NodeCache.Paths)} {why}");
+            yield break;
+        }
+
+        var missing = NodeCache.Paths.Where(p => !cache.Paths.Contains(p, StringComparer.Ordinal)).ToList();
+        if (missing.Count > 0)
+        {
+            yield return new(buildspec.File, cache.Line, null, $"'cache: paths:' lacks {string.Join(", ", missing)} {why}");
+        }
+
+        if (cache.Key is null || !cache.Key.StartsWith(NodeCache.KeyPrefix, StringComparison.Ordinal))
+        {
+            yield return new(buildspec.File, cache.Line, null,
+                $"'cache: key:' must start with '{NodeCache.KeyPrefix}' (one cache per CPU: amd64 and arm64 nodes share the project's S3 cache) {why}");
+        }
     }
 
     /// <summary>Every (version, arch) of the matrix has a build node and every version a manifest node; every node's variables name the matrix.</summary>

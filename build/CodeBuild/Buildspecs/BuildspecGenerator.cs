@@ -130,6 +130,7 @@ public static class BuildspecGenerator
     private static NodeBuildspec NodeBuildspecFor(string target, string? matrixArgument) => new()
     {
         Phases = { ["build"] = new BuildPhase { Commands = [Command(target, matrixArgument)] } },
+        Cache = NodeCache.Declaration(),
     };
 
     private static string Header(BuildspecLayout layout, string? matrixArgument)

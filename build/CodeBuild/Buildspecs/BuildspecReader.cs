@@ -22,6 +22,7 @@ public static partial class BuildspecReader
     private static readonly string[] NodeKeys = ["identifier", "buildspec", "depend-on", "ignore-failure", "debug-session", "env"];
     private static readonly string[] NodeEnvKeys = ["type", "image", "compute-type", "privileged-mode", "variables", "fleet"];
     private static readonly string[] PhaseKeys = ["run-as", "on-failure", "runtime-versions", "commands", "finally"];
+    private static readonly string[] CacheKeys = ["key", "fallback-keys", "action", "paths"];
 
     public static ParsedBatch ReadBatch(string path, string displayName)
     {
@@ -96,7 +97,42 @@ public static partial class BuildspecReader
             buildspec.Phases[name] = new BuildPhase { Commands = commands };
         }
 
+        buildspec.Cache = ReadCache(root, displayName, problems);
         return new ParsedNodeBuildspec(displayName, buildspec, problems);
+    }
+
+    private static BuildCache? ReadCache(YamlMappingNode root, string file, List<BuildspecProblem> problems)
+    {
+        switch (Child(root, "cache"))
+        {
+            case null:
+                return null;
+            case YamlMappingNode cache:
+                CheckKeys(cache, CacheKeys, file, null, "'cache:'", problems);
+                var result = new BuildCache { Key = (Child(cache, "key") as YamlScalarNode)?.Value, Line = Line(cache) };
+                if (Child(cache, "fallback-keys") is YamlSequenceNode fallbacks)
+                {
+                    result.FallbackKeys = fallbacks.Children.OfType<YamlScalarNode>().Select(k => k.Value ?? string.Empty).ToList();
+                }
+
+                switch (Child(cache, "paths"))
+                {
+                    case YamlSequenceNode paths:
+                        result.Paths = paths.Children.OfType<YamlScalarNode>().Select(p => p.Value ?? string.Empty).ToList();
+                        break;
+                    case { } other:
+                        problems.Add(new(file, Line(other), null, "'cache: paths:' must be a list of paths"));
+                        break;
+                    default:
+                        problems.Add(new(file, Line(cache), null, "'cache:' needs 'paths:', the list of paths CodeBuild saves and restores"));
+                        break;
+                }
+
+                return result;
+            case var other:
+                problems.Add(new(file, Line(other), null, "'cache:' must be a mapping with 'paths:'"));
+                return null;
+        }
     }
 
     private static BuildGraphNode ReadNode(YamlMappingNode mapping, string file, List<BuildspecProblem> problems)

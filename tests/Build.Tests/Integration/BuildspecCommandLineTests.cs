@@ -217,6 +217,50 @@ public sealed class BuildspecCommandLineTests
         Assert.That(_docker.Calls, Is.Empty);
     }
 
+    [Test]
+    public void Should_declare_the_codebuild_cache_in_every_node_buildspec()
+    {
+        Generate();
+
+        foreach (var name in new[] { "build.yml", "manifest.yml" })
+        {
+            var text = File.ReadAllText(Path.Combine(_buildspecs, name));
+            Assert.That(text, Does.Contain("\ncache:\n  key: build-program-$(uname -m)-$(git ls-tree HEAD build build.sh global.json Directory.Build.props Directory.Build.targets | sha256sum | cut -c1-16)\n"), name);
+            Assert.That(text, Does.Contain("  fallback-keys:\n  - build-program-$(uname -m)-\n  paths:\n  - .dotnet/**/*\n  - .nuget/packages/**/*\n  - .artifacts/build/**/*\n"), name);
+        }
+    }
+
+    [Test]
+    public void Should_reject_a_node_buildspec_whose_cache_lacks_a_path()
+    {
+        Generate();
+        var build = Path.Combine(_buildspecs, "build.yml");
+        File.WriteAllText(build, File.ReadAllText(build).Replace("  - .artifacts/build/**/*\n", string.Empty, StringComparison.Ordinal));
+        var line = Array.FindIndex(File.ReadAllLines(build), l => l == "cache:") + 2; // the section starts at its first key
+
+        var check = Run("--target=CheckBuildspec");
+
+        Assert.That(check.ExitCode, Is.Not.EqualTo(0), check.ToString());
+        Assert.That(check.Output, Does.Contain($"build.yml:{line}: 'cache: paths:' lacks .artifacts/build/**/* so that a node of the next batch"));
+    }
+
+    [Test]
+    public void Should_reject_a_node_buildspec_without_cache_or_with_one_cache_for_every_cpu()
+    {
+        Generate();
+        var manifest = Path.Combine(_buildspecs, "manifest.yml");
+        var text = File.ReadAllText(manifest);
+        File.WriteAllText(manifest, text[..text.IndexOf("cache:", StringComparison.Ordinal)]);
+        var build = Path.Combine(_buildspecs, "build.yml");
+        File.WriteAllText(build, File.ReadAllText(build).Replace("key: build-program-$(uname -m)-", "key: build-program-", StringComparison.Ordinal));
+
+        var check = Run("--target=CheckBuildspec");
+
+        Assert.That(check.ExitCode, Is.Not.EqualTo(0), check.ToString());
+        Assert.That(check.Output, Does.Contain("manifest.yml:1: declares no 'cache:'; it needs 'cache: paths:' .dotnet/**/*, .nuget/packages/**/*, .artifacts/build/**/*"));
+        Assert.That(check.Output, Does.Contain("'cache: key:' must start with 'build-program-$(uname -m)-' (one cache per CPU"));
+    }
+
     private void Generate()
     {
         var written = Run("--target=Buildspec");
