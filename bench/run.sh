@@ -111,14 +111,20 @@ shell_manifest() {
 
 declare -A suite_times shell_times
 
+# BENCH_ONLY=e measures (e) alone and keeps the other rows of the last results.md.
+only="${BENCH_ONLY:-a b c d e}"
+previous="$(cat "$out" 2>/dev/null || true)"
+[[ " $only " == *" a "* ]] || warm_runs=0
+[[ " $only " == *" b "* ]] || runs_bd=0
+
 # (a) warm start on a task that does nothing (--description), ./build.sh vs dotnet run --project build.
-dotnet run --project "$root/build" -- --description > /dev/null 2>&1
+(( warm_runs == 0 )) || dotnet run --project "$root/build" -- --description > /dev/null 2>&1
 for i in $(seq "$warm_runs"); do
   suite_times[a]+="$(time_of "$root/build.sh" --description) "
   shell_times[a]+="$(time_of dotnet run --project "$root/build" -- --description) "
 done
 
-for i in $(seq "$runs"); do
+for i in $(seq "${runs_bd:-$runs}"); do
   # (b) a fresh image (a context file makes its inputs new) on a node with an empty cache, pushed.
   echo "$i $(now)" > "$ctx/run-id.txt"
   if (( i % 2 )); then
@@ -158,14 +164,49 @@ for i in $(seq "$runs"); do
   fi
 done
 
+# (e) a cold CodeBuild node, time from its build phase's start to its first docker command, in a fresh container of
+# the pristine machine plus Docker, as CodeBuild's images are (tests/fresh-machine/lib.sh): without .NET and no cache
+# (build.sh installs the SDK through its bootstrap, from the local stand-in, and compiles the program; the SDK install
+# is not counted), then with the cache paths of buildspecs/build.yml restored from that node. The original node's
+# first line is a docker command: its time is 0. E_RUNS (default 3) nodes of each.
+if [[ " $only " == *" e "* ]]; then
+  # shellcheck source=tests/fresh-machine/lib.sh
+  source "$root/tests/fresh-machine/lib.sh"
+  trap 'DOCKER_HOST= fm_cleanup; cleanup' EXIT
+  fm_prepare_feed
+  node_image="$(DOCKER_HOST= fm_node_image)"
+  rootfs=()
+  for tar in "${PYTHON_IMAGES_CACHE:-$HOME/.cache/python-images}"/bookworm-*.tar; do rootfs+=(-v "$tar:/root/.cache/python-images/${tar##*/}:ro"); done
+  cache_paths=(); while read -r path; do cache_paths+=("${path%/\*\*/\*}"); done < <(
+    awk '/^cache:/ { c = 1; next } c && /^[^ ]/ { c = 0 } c && /^  paths:/ { p = 1; next } c && p && /^  - / { sub(/^  - /, ""); print; next } p && !/^  - / { p = 0 }' "$root/buildspecs/build.yml")
+  e_node() { # e_node NAME [restore]: one node in a fresh container; prints its first-docker and sdk-install seconds
+    local src="$work/e-$1" timing
+    rm -rf "$src"; fm_source "$src"
+    [[ -z "${2:-}" ]] || tar -xf "$work/e-cache.tar" -C "$src"
+    DOCKER_HOST= fm_run "$fm_prefix-bench-$1-$$" "$node_image" -v "$src:/codebuild/output/src/python-images" -w /codebuild/output/src/python-images \
+      "${rootfs[@]}" -- bash tests/fresh-machine/codebuild-node.sh > "$work/e-$1.log" 2>&1 || { tail -n 30 "$work/e-$1.log" >&2; echo "bench: the node $1 failed" >&2; exit 1; }
+    if [[ -n "${BENCH_LOGS:-}" ]]; then mkdir -p "$BENCH_LOGS"; cp "$work/e-$1.log" "$BENCH_LOGS/e-$1.log"; fi
+    timing="$(grep '^node-timing:' "$work/e-$1.log")"
+    [[ -z "${2:-}" ]] && (cd "$src" && tar -cf "$work/e-cache.tar" "${cache_paths[@]}")
+    sed -n 's/.*first-docker=\([0-9.]*\) sdk-install=\([0-9.]*\).*/\1 \2/p' <<<"$timing"
+  }
+  for i in $(seq "${E_RUNS:-3}"); do
+    read -r first sdk < <(e_node "cold$i")
+    suite_times[e0]+="$(echo "$first - $sdk" | bc -l) "
+    read -r first _ < <(e_node "cached$i" restore)
+    suite_times[e1]+="$first "
+  done
+fi
+
 row() {
   local key=$1 what=$2 target=$3 s h
+  if [[ -z "${suite_times[$key]:-}" ]]; then grep -F "| (${key/bb/b\'}) " <<<"$previous" || true; return; fi
   s=$(tr ' ' '\n' <<<"${suite_times[$key]}" | grep . | median)
   h=$(tr ' ' '\n' <<<"${shell_times[$key]}" | grep . | median)
   printf '| (%s) %s | %.2f s | %.2f s | %.2f | %s |\n' "${key/bb/b\'}" "$what" "$s" "$h" "$(echo "$s / $h" | bc -l)" "$target"
 }
 {
-  echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, Docker $(docker version --format '{{.Server.Version}}'), medians of $runs runs ((a): $warm_runs)."
+  echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, Docker $(docker version --format '{{.Server.Version}}'), medians of $runs runs ((a): $warm_runs, (e): ${E_RUNS:-3})$([[ "$only" == "a b c d e" ]] || echo "; this run measured ($only), the other rows are from the run before")."
   echo
   echo "| measure | suite | baseline | ratio | target |"
   echo "|---|---|---|---|---|"
@@ -174,6 +215,13 @@ row() {
   row bb "the same, the fresh image with a new layer (the Dockerfile copies the changed file), so TestImage runs" "(none; shows TestImage's cost)"
   row c "same node rerun, unchanged inputs, empty cache: \`--target=PushImage\` vs \`docker build\` + \`docker push\`" "≤ 0.1"
   row d "manifest node, lists version.suffix and version over amd64 + arm64v8: \`--target=PushManifest\` vs \`docker manifest create/annotate/push\` per list" "≤ 1.0"
+  if [[ -n "${suite_times[e1]:-}" ]]; then
+    e_row() { printf '| (e) %s | %.2f s | 0 s | – | %s |\n' "$2" "$(tr ' ' '\n' <<<"${suite_times[$1]}" | grep . | median)" "$3"; }
+    e_row e1 "cold CodeBuild node, CodeBuild cache restored: node start → first docker command (\`--target=PushImage\` vs the shell's first line, a docker command; medians of ${E_RUNS:-3})" "≤ 1.5 s"
+    e_row e0 "cold CodeBuild node, no cache, no .NET: node start → first docker command, the SDK install not counted (it restores, compiles the program, starts it)" "≤ 20 s"
+  else
+    grep -F "| (e) " <<<"$previous" || true
+  fi
 } > "$out"
 cat "$out"
 
