@@ -47,8 +47,11 @@ while read -r path; do cache_paths+=("${path%/\*\*/\*}"); done < <(
     "$root/buildspecs/build.yml")
 [[ ${#cache_paths[@]} -gt 0 ]] || fail "buildspecs/build.yml declares no cache paths"
 fm_log "2. CodeBuild node without .NET, then again with the cache paths restored (${cache_paths[*]})..."
+# The nodes reuse part 1's root filesystems (part 2 alone: this machine's, from the suite's runs).
 rootfs=()
-for tar in "$work"/images-cache/bookworm-*.tar; do rootfs+=(-v "$tar:/root/.cache/python-images/${tar##*/}:ro"); done
+images_cache="$work/images-cache"
+compgen -G "$images_cache/bookworm-*.tar" >/dev/null || images_cache="${PYTHON_IMAGES_CACHE:-$HOME/.cache/python-images}"
+for tar in "$images_cache"/bookworm-*.tar; do [[ -f "$tar" ]] && rootfs+=(-v "$tar:/root/.cache/python-images/${tar##*/}:ro"); done
 node() { # node N: the node in a fresh container, its checkout at another path each time (as CodeBuild's are)
   local src="/codebuild/output/src$1/src/python-images"
   fm_run "$fm_prefix-node$1-$$" "$node_image" -v "$work/node$1:$src" -w "$src" "${rootfs[@]}" \
