@@ -87,10 +87,16 @@ public sealed class BaseImagePublisher(BuildContext context, BaseImageSpec spec)
         return architectures.All(a => platforms.Contains(a.Platform));
     }
 
-    private string EnsureRootFilesystem(Architecture architecture)
+    /// <summary>Where the root filesystem of an architecture is cached (mmdebstrap runs only when it is not there).</summary>
+    public static string RootFilesystemPath(BaseImageSpec spec, Architecture architecture)
     {
         var packagesHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(',', spec.Packages))))[..8];
-        var path = Path.Combine(CacheDirectory, $"{spec.Suite}-{architecture.DebianArch}-{packagesHash}.tar");
+        return Path.Combine(CacheDirectory, $"{spec.Suite}-{architecture.DebianArch}-{packagesHash}.tar");
+    }
+
+    private string EnsureRootFilesystem(Architecture architecture)
+    {
+        var path = RootFilesystemPath(spec, architecture);
         if (File.Exists(path))
         {
             context.Information("Root filesystem for {0}: cached {1}", architecture.Platform, path);
@@ -98,7 +104,7 @@ public sealed class BaseImagePublisher(BuildContext context, BaseImageSpec spec)
         }
 
         Directory.CreateDirectory(CacheDirectory);
-        var partial = Path.Combine(CacheDirectory, $"{spec.Suite}-{architecture.DebianArch}-{packagesHash}.partial.tar");
+        var partial = Path.ChangeExtension(path, ".partial.tar");
         File.Delete(partial);
         context.Information("Making the {0} {1} root filesystem with mmdebstrap (minutes under qemu; cached afterwards)...", spec.Suite, architecture.DebianArch);
         new MmdebstrapRunner(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools)

@@ -54,7 +54,9 @@ public sealed class MachineSetup(BuildContext context)
             }
         }
 
-        if (context.Matrix.Base is not null && context.Runs(TaskNames.BaseImage))
+        // mmdebstrap only for the root filesystems that are not cached yet.
+        if (context.Matrix.Base is { } baseSpec && context.Runs(TaskNames.BaseImage)
+            && context.Matrix.Architectures.Any(a => !File.Exists(BaseImagePublisher.RootFilesystemPath(baseSpec, a))))
         {
             if (Which("mmdebstrap") is null)
             {
