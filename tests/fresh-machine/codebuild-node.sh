@@ -4,6 +4,7 @@
 # node's registry on 127.0.0.1:5000 stands for the remote one a real node pushes to. Prints one line
 # "node-timing: first-docker=<s> sdk-install=<s> total=<s>", seconds from the phase's start.
 set -euo pipefail
+source tests/fresh-machine/cgroups.sh
 dockerd > /var/log/dockerd.log 2>&1 &
 mkdir -p /tmp/registry && sed 's#/tmp/python-images-registry#/tmp/registry#' tests/registry.yml > /tmp/registry.yml
 docker-registry serve /tmp/registry.yml > /tmp/registry.log 2>&1 &

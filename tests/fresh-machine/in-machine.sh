@@ -2,6 +2,7 @@
 # Runs inside the pristine container (tests/fresh-machine.sh): README's main command as a new user runs it, as root,
 # then checks what it left: the prerequisites installed, the SDK from the bootstrap, the lists in the registry.
 set -euo pipefail
+source tests/fresh-machine/cgroups.sh
 fail() { echo "in-machine: FAIL: $*" >&2; exit 1; }
 
 # A cache must never hide a missing install step: this machine has none of what the job needs.
