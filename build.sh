@@ -72,7 +72,7 @@ sdk_install() {
   esac
   [[ -z "$sdk_want" ]] && { args=(--channel LTS); what="the newest LTS"; }
   local by_hand="Install the .NET SDK by hand (https://dotnet.microsoft.com/download; global.json asks for ${sdk_want:-any version}, rollForward $sdk_roll), or set DOTNET_INSTALL_SCRIPT_URL to a dotnet-install.sh you can reach (a file:// URL works), then rerun."
-  echo "build.sh: no .NET SDK on this machine satisfies global.json (${sdk_want:-any}, rollForward $sdk_roll; dotnet on PATH: ${sdk_system_seen:-none})." >&2
+  echo "build.sh: no .NET SDK on this machine satisfies global.json (${sdk_want:-any}, rollForward $sdk_roll; dotnet on PATH: $([[ -n "$sdk_system" ]] && echo "$(sdk_listed "$sdk_system") in $sdk_system" || echo none))." >&2
   echo "build.sh: installing $what SDK into .dotnet/ with $url (for this repository only; nothing system-wide changes)..." >&2
   started="${EPOCHREALTIME//[.,]/}"
   rm -rf "$dotnet_home" && mkdir -p "$dotnet_home"
@@ -99,10 +99,8 @@ sdk_install() {
   echo "build.sh: installed .NET SDK $version into .dotnet/ in $((tenths / 10)).$((tenths % 10)) s." >&2
 }
 
-sdk_system_seen=""
 if sdk_system="$(command -v dotnet 2>/dev/null)"; then
   sdk_system="$(readlink -f "$sdk_system")"; sdk_system="${sdk_system%/*}"
-  sdk_system_seen="$(sdk_listed "$sdk_system") in $sdk_system"
 fi
 if [[ -n "$sdk_system" && "$sdk_system" != "$dotnet_home" ]] && sdk_found "$sdk_system" >/dev/null; then
   :   # the machine's own SDK will do
