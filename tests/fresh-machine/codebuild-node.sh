@@ -7,6 +7,10 @@ set -euo pipefail
 source tests/fresh-machine/cgroups.sh
 dockerd > /var/log/dockerd.log 2>&1 &
 mkdir -p /tmp/registry && sed 's#/tmp/python-images-registry#/tmp/registry#' tests/registry.yml > /tmp/registry.yml
+# NODE_REGISTRY_SEED (bench): a registry's storage to start from, as a real registry holds what earlier batches pushed
+# (the base); a missing file is made from this node's registry at its end, without the node's own images.
+seed="${NODE_REGISTRY_SEED:-}"
+[[ -n "$seed" && -f "$seed" ]] && tar -xf "$seed" -C /tmp/registry
 docker-registry serve /tmp/registry.yml > /tmp/registry.log 2>&1 &
 for _ in $(seq 120); do docker version >/dev/null 2>&1 && curl -fs http://127.0.0.1:5000/v2/ >/dev/null && break; sleep 0.5; done
 
@@ -27,6 +31,9 @@ start=$EPOCHREALTIME
 status=${PIPESTATUS[0]}
 end=$EPOCHREALTIME
 [[ $status -eq 0 ]] || { echo "codebuild-node: ./build.sh --target=PushImage exited $status" >&2; exit "$status"; }
+if [[ -n "$seed" && ! -f "$seed" ]]; then
+  rm -rf /tmp/registry/docker/registry/v2/repositories/python && tar -cf "$seed" -C /tmp/registry docker
+fi
 first="$(cut -d' ' -f1 /tmp/first-docker 2>/dev/null || echo "$end")"
 sdk="$(sed -n 's/.*installed .NET SDK .* into .dotnet\/ in \([0-9.]*\) s\..*/\1/p' /tmp/node.log)"
 echo "codebuild-node: first docker command: $(cut -d' ' -f2- /tmp/first-docker 2>/dev/null)" >&2
