@@ -16,6 +16,7 @@ public sealed class CheckBuildspecTask : FrostingTask<BuildContext>
         var (batch, nodes) = BuildspecSet.Read(context.Batch.BatchBuildspec, paths);
         var problems = BuildspecSet.Problems(batch, nodes);
         problems.AddRange(BuildspecChecker.CheckAgainstMatrix(batch, nodes, context.Matrix));
+        problems.AddRange(BuildspecChecker.CheckCaches(nodes));
         problems.AddRange(BuildspecChecker.CheckGenerated(
             paths.Resolve(context.Batch.BuildspecDirectory),
             paths.Display(context.Batch.BuildspecDirectory),

@@ -55,15 +55,11 @@ public static class BuildspecChecker
         {
             yield return problem;
         }
-
-        foreach (var buildspec in buildspecs.Values.Where(b => !b.Problems.Any(p => p.Line == 0)))
-        {
-            foreach (var problem in CheckCache(buildspec))
-            {
-                yield return problem;
-            }
-        }
     }
+
+    /// <summary>Every node buildspec that exists declares the node cache (CheckBuildspec's rule for the generated files; LocalBatch runs any buildspec).</summary>
+    public static IEnumerable<BuildspecProblem> CheckCaches(IReadOnlyDictionary<string, ParsedNodeBuildspec> buildspecs) =>
+        buildspecs.Values.Where(b => !b.Problems.Any(p => p.Line == 0)).SelectMany(CheckCache);
 
     /// <summary>
     /// The node's cache declares every path of <see cref="NodeCache"/>, under a key per CPU: without them each node of
