@@ -187,6 +187,7 @@ if [[ " $only " == *" e "* ]]; then
       "${rootfs[@]}" -v "$work/e-seed:/seed" -e NODE_REGISTRY_SEED=/seed/registry.tar -- bash tests/fresh-machine/codebuild-node.sh > "$work/e-$1.log" 2>&1 || { tail -n 30 "$work/e-$1.log" >&2; echo "bench: the node $1 failed" >&2; exit 1; }
     if [[ -n "${BENCH_LOGS:-}" ]]; then mkdir -p "$BENCH_LOGS"; cp "$work/e-$1.log" "$BENCH_LOGS/e-$1.log"; fi
     timing="$(grep '^node-timing:' "$work/e-$1.log")"
+    echo "bench: (e) node $1: $timing; $(grep -h 'codebuild-node: first docker command' "$work/e-$1.log")" >&2
     [[ -z "${2:-}" ]] && (cd "$src" && tar -cf "$work/e-cache.tar" "${cache_paths[@]}")
     sed -n 's/.*first-docker=\([0-9.]*\) sdk-install=\([0-9.]*\).*/\1 \2/p' <<<"$timing"
   }
