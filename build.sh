@@ -31,34 +31,43 @@ inputs_hash() {
     echo "recipe: $recipe") | sha256sum | cut -d' ' -f1
 }
 has_flock() { command -v flock >/dev/null 2>&1; }
+# A finished build's folder (a killed one can leave a folder without them).
+is_program() { [[ -f "$1/Build.dll" && -f "$1/Build.deps.json" && -f "$1/Build.runtimeconfig.json" ]]; }
+# place TMP FOLDER: moves a finished build into place, unless another build got there first (the same program).
+place() {
+  if is_program "$2"; then rm -rf "$1"; return; fi
+  rm -rf "$2" && mv -T "$1" "$2"
+}
 
 # build_plain HASH, build_composite HASH: build into a temporary folder, then move it into place whole.
 build_plain() {
   local tmp="$out/.tmp-plain-$1-$BASHPID"
   rm -rf "$tmp" && mkdir -p "$tmp"
-  if ! dotnet build "$root/build/Build.csproj" --configuration Release --output "$tmp" --nologo --verbosity quiet -p:UseAppHost=false > "$out/plain-$1.log" 2>&1; then
+  if ! dotnet build "$root/build/Build.csproj" --configuration Release --output "$tmp" --nologo --verbosity quiet -p:UseAppHost=false > "$out/plain-$1.log" 2>&1 \
+      || ! is_program "$tmp"; then
     rm -rf "$tmp"
     cat "$out/plain-$1.log" >&2
     echo "build.sh: the build program does not compile (log above, also in $out/plain-$1.log)." >&2
     return 1
   fi
-  mv -T "$tmp" "$out/plain-$1" 2>/dev/null || rm -rf "$tmp"   # another build got there first: same program
+  place "$tmp" "$out/plain-$1"
 }
 # Returns 2 when the sources do not compile, 1 when the publish failed otherwise (e.g. the feed lacks the runtime or
-# Crossgen2 packages: the plain build still works). Its own obj/ (--artifacts-path), so that it never races a plain build.
+# Crossgen2 packages: the plain build still works). Its own obj/ (--artifacts-path), so that it never races a plain build,
+# made afresh: a composite is compiled whole anyway, and a killed compile leaves an obj/ that the next one trusts.
 build_composite() {
   local tmp="$out/.tmp-composite-$1-$BASHPID" log="$out/composite-$1.log"
-  rm -rf "$tmp" && mkdir -p "$tmp"
+  rm -rf "$tmp" "$out/.obj-composite" && mkdir -p "$tmp"
   if ! nice -n "${2:-0}" dotnet publish "$root/build/Build.csproj" --configuration Release --output "$tmp" --nologo --verbosity quiet \
       --artifacts-path "$out/.obj-composite" --disable-build-servers --use-current-runtime --self-contained true \
-      -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true > "$log" 2>&1; then
+      -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true > "$log" 2>&1 || ! is_program "$tmp"; then
     rm -rf "$tmp"
     grep -q "error CS" "$log" && return 2
     echo "$log" > "$out/composite-$1.failed"
     return 1
   fi
   rm -f "$out/composite-$1.failed"
-  mv -T "$tmp" "$out/composite-$1" 2>/dev/null || rm -rf "$tmp"
+  place "$tmp" "$out/composite-$1"
 }
 # prune HASH: removes the programs of other sources that no running program uses (it holds a shared lock on its
 # Build.dll), and what a killed build left. Called under the build lock.
@@ -70,7 +79,7 @@ prune() {
   rm -f "$out"/.inputs.sha256 "$out"/.publish.log "$out"/.build.log   # the single-folder layout before recipe 2
   for entry in "$out"/*; do
     [[ -e "$entry" && "$entry" != *"-$1"* ]] || continue
-    if [[ -f "$entry/Build.dll" ]]; then
+    if [[ -d "$entry" && -f "$entry/Build.dll" ]]; then
       { flock -xn 6 && rm -rf "$entry"; } 6<"$entry/Build.dll" || true
     else
       rm -rf "$entry"   # logs, markers, and the files of the single-folder layout
@@ -86,7 +95,7 @@ if has_flock; then flock 9; fi
 hash="$(inputs_hash)"
 program=""
 for flavour in ${requested:-composite plain}; do
-  [[ -f "$out/$flavour-$hash/Build.dll" ]] && { program="$out/$flavour-$hash"; break; }
+  is_program "$out/$flavour-$hash" && { program="$out/$flavour-$hash"; break; }
 done
 if [[ -z "$program" ]]; then
   if ! command -v dotnet >/dev/null 2>&1; then
@@ -98,9 +107,12 @@ if [[ -z "$program" ]]; then
   # One composite compile at a time: wait for a background one, which may be building this very program.
   if [[ "$flavour" == composite ]] && has_flock; then
     exec 7>"$root/.artifacts/.composite.lock"
-    flock 7
+    if ! flock -n 7; then
+      echo "build.sh: waiting for the composite build running in the background (log in $out/composite-*.log)..." >&2
+      flock 7
+    fi
   fi
-  if [[ "$flavour" == composite && -f "$out/composite-$hash/Build.dll" ]]; then
+  if [[ "$flavour" == composite ]] && is_program "$out/composite-$hash"; then
     :
   elif [[ "$flavour" == composite ]]; then
     echo "build.sh: building the build program (composite: precompiled with Cake and .NET, about 2 min on 2 cores, once per change of build/)..." >&2
@@ -115,7 +127,7 @@ if [[ -z "$program" ]]; then
     fi
   fi
   exec 7>&-
-  if [[ "$flavour" == plain && ! -f "$out/plain-$hash/Build.dll" ]]; then
+  if [[ "$flavour" == plain ]] && ! is_program "$out/plain-$hash"; then
     echo "build.sh: building the build program (plain: dotnet build, about 10 s; its sources changed)..." >&2
     build_plain "$hash" || exit 1
   fi
@@ -132,7 +144,7 @@ if [[ -z "$program" ]]; then
       while kill -0 "$run_pid" 2>/dev/null; do sleep 1; done
       exec 7>"$root/.artifacts/.composite.lock"
       flock -n 7 || exit 0   # another one runs; it checks the sources again when it is done
-      while h="$(inputs_hash)" && [[ ! -f "$out/composite-$h/Build.dll" && ! -e "$out/composite-$h.failed" ]]; do
+      while h="$(inputs_hash)" && ! is_program "$out/composite-$h" && [[ ! -e "$out/composite-$h.failed" ]]; do
         build_composite "$h" 19 || exit 0
         { flock -n 9 && prune "$h"; } 9>"$root/.artifacts/.build.lock" || true   # never waits: a build.sh may wait on 7
       done
