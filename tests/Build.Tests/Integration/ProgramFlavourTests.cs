@@ -47,12 +47,9 @@ public sealed partial class ProgramFlavourTests
         Assert.That(listed, Is.Not.Empty);
         Assert.That(listed.Where(f => !File.Exists(Path.Combine(folder, f))), Is.Empty, "listed in Build.deps.json, missing in " + folder);
 
-        // What the program itself and Cake's engine reference resolves to a shipped assembly of at least that version.
-        string[] roots = ["Build", "Cake.Core", "Cake.Common", "Cake.Cli", "Spectre.Console", "Spectre.Console.Cli", "YamlDotNet", "AWSSDK.Core"];
-        var unresolved = roots.SelectMany(r => shipped[r].References.Select(reference => (From: r, Reference: reference)))
-            .Where(x => !Resolves(x.Reference, shipped))
-            .Select(x => $"{x.From} → {x.Reference}")
-            .ToList();
+        // Everything the program references (Cake's engine by HintPath, the packages, the framework) is shipped, at
+        // least at the version it was compiled against: a self-contained folder has nothing else to load from.
+        var unresolved = shipped["Build"].References.Where(reference => !Resolves(reference, shipped)).ToList();
         Assert.That(unresolved, Is.Empty, "references the program's folder cannot satisfy");
     }
 
