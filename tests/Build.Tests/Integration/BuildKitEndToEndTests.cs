@@ -77,10 +77,16 @@ public sealed partial class BuildKitEndToEndTests
             Assert.That(config.RootElement.GetProperty("config").GetProperty("Labels").GetProperty("org.opencontainers.image.version").GetString(), Is.EqualTo("3.11.k1"));
         }
 
-        // A change of the context that only the last step copies: the rebuild takes the earlier steps from the
-        // previous image's inline cache (imported from the registry through --cache-from).
+        // A change of the context that only the last step copies, built on an engine with an empty cache, as a fresh
+        // CodeBuild node is: the earlier steps come from the previous image's inline cache, which --cache-from
+        // imports from the registry.
         File.WriteAllText(Path.Combine(_directory, "note.txt"), "second\n");
-        var rebuild = Build("--target=PushImage", "--arch=amd64", "--tag-suffix=k2");
+        BuildProgram.Result rebuild;
+        using (var fresh = FreshEngine.Start(_registry))
+        {
+            rebuild = Build(["--target=PushImage", "--arch=amd64", "--tag-suffix=k2"], dockerHost: fresh.Host);
+        }
+
         Assert.That(rebuild.ExitCode, Is.EqualTo(0), rebuild.ToString());
         Assert.That(rebuild.Output, Does.Contain($"importing cache manifest from {_registry.Address}/python-bk:3.11"));
         var run = RunStep().Match(rebuild.Output);
@@ -104,15 +110,23 @@ public sealed partial class BuildKitEndToEndTests
         return JsonDocument.Parse(config.ToArray());
     }
 
-    private BuildProgram.Result Build(params string[] arguments) =>
-        BuildProgram.Run(
-            [$"--matrix={_matrix}", $"--registry={_registry.Address}", .. arguments],
-            new Dictionary<string, string?>
-            {
-                ["DOCKER_BUILDKIT"] = "1",
-                // The CLI a user picks by putting it first on PATH.
-                ["PATH"] = $"{Path.GetDirectoryName(Cli)}:{Environment.GetEnvironmentVariable("PATH")}",
-            });
+    private BuildProgram.Result Build(params string[] arguments) => Build(arguments, dockerHost: null);
+
+    private BuildProgram.Result Build(string[] arguments, string? dockerHost)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["DOCKER_BUILDKIT"] = "1",
+            // The CLI a user picks by putting it first on PATH.
+            ["PATH"] = $"{Path.GetDirectoryName(Cli)}:{Environment.GetEnvironmentVariable("PATH")}",
+        };
+        if (dockerHost is not null)
+        {
+            environment["DOCKER_HOST"] = dockerHost;
+        }
+
+        return BuildProgram.Run([$"--matrix={_matrix}", $"--registry={_registry.Address}", .. arguments], environment);
+    }
 
     [GeneratedRegex(@"#(\d+) \[(?:linux/[^ ]+ )?\d+/\d+\] RUN python3")]
     private static partial Regex RunStep();
