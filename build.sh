@@ -87,16 +87,32 @@ prune() {
   done
 }
 
-# Nodes of a LocalBatch start ./build.sh at once: the first builds under the lock, the others wait and find it built.
+# pick: the program built for these sources, in the order of preference, if any.
+pick() {
+  program=""
+  for flavour in ${requested:-composite plain}; do
+    is_program "$out/$flavour-$hash" && { program="$out/$flavour-$hash"; return; }
+  done
+}
+# hold: a shared lock on the program for as long as it runs (the open file passes through exec), so that no prune
+# removes it; false when a prune removed it just before.
+hold() {
+  [[ -f "$program/Build.dll" ]] || return 1
+  exec 8<"$program/Build.dll"
+  if has_flock; then flock -s 8; fi
+  is_program "$program"
+}
+
 mkdir -p "$out"
+hash="$(inputs_hash)"
+# A folder in place is finished and never changes: a run whose program is built needs no lock to find it (nor to wait
+# for a build of other sources or another flavour).
+pick
+if [[ -z "$program" ]] || ! hold; then
+# Nodes of a LocalBatch start ./build.sh at once: the first builds under the lock, the others wait and find it built.
 exec 9>"$root/.artifacts/.build.lock"
 if has_flock; then flock 9; fi
-
-hash="$(inputs_hash)"
-program=""
-for flavour in ${requested:-composite plain}; do
-  is_program "$out/$flavour-$hash" && { program="$out/$flavour-$hash"; break; }
-done
+pick
 if [[ -z "$program" ]]; then
   if ! command -v dotnet >/dev/null 2>&1; then
     echo "build.sh: the .NET SDK is not installed (dotnet not on PATH). Install .NET SDK 10 (see global.json), then rerun." >&2
@@ -151,10 +167,9 @@ if [[ -z "$program" ]]; then
     ) &
   fi
 fi
-# A shared lock on the program for as long as it runs (the open file passes through exec), so that no prune removes it.
-exec 8<"$program/Build.dll"
-if has_flock; then flock -s 8; fi
+hold
 exec 9>&-
+fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 if [[ -x "$program/Build" ]]; then

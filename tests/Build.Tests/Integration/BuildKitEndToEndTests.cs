@@ -25,7 +25,7 @@ public sealed partial class BuildKitEndToEndTests
     {
         if (!File.Exists(Cli) || !Shell.Run(Cli, "--version").Contains("version 20.", StringComparison.Ordinal))
         {
-            Assert.Fail($"{Cli} must be Debian's docker 20.10 CLI (docker.io), whose DOCKER_BUILDKIT=1 uses the engine's BuildKit: tests/prepare.sh installs it.");
+            Assert.Fail($"{Cli} must be Debian's docker 20.10 CLI (apt-get install docker.io), whose DOCKER_BUILDKIT=1 uses the engine's built-in BuildKit.");
         }
 
         _registry = await LocalRegistry.StartAsync();

@@ -35,15 +35,26 @@ public sealed class FreshEngine : IDisposable
         var engine = new FreshEngine(name, socketDirectory);
         try
         {
+            // cgroup v1 is mounted read-only in a container that is not privileged: the engine gets a writable tree
+            // of the container's own (its private cgroup namespace) for the containers it runs (TestImage).
+            File.WriteAllText(Path.Combine(socketDirectory, "start.sh"), $$"""
+                set -e
+                mount -t tmpfs cgroup /sys/fs/cgroup
+                for c in $(awk -F: '$2 != "" {print $2}' /proc/self/cgroup | sed 's/^name=//'); do
+                  case $c in systemd) o=none,name=systemd ;; *) o=$c ;; esac
+                  mkdir -p "/sys/fs/cgroup/$c" && mount -t cgroup -o "$o" cgroup "/sys/fs/cgroup/$c"
+                done
+                /usr/bin/docker-registry serve {{registry.RootDirectory}}/config.yml > /run/engine/registry.log 2>&1 &
+                exec /usr/sbin/dockerd --host unix:///run/engine/docker.sock > /run/engine/dockerd.log 2>&1
+                """);
+
             // The capabilities that stand in for --privileged here (DEVELOPERS.md); the container has its own network.
-            Shell.Run("docker", "run", "--detach", "--name", name,
+            Shell.Run("docker", "run", "--detach", "--name", name, "--cgroupns", "private",
                 "--cap-add", "ALL", "--cap-drop", "SYS_RESOURCE", "--security-opt", "seccomp=unconfined",
                 "--security-opt", "apparmor=unconfined", "--security-opt", "systempaths=unconfined",
                 "--volume", "/var/lib/docker", "--volume", "/usr:/usr:ro", "--volume", "/etc/alternatives:/etc/alternatives:ro",
                 "--volume", $"{socketDirectory}:/run/engine", "--volume", $"{registry.RootDirectory}:{registry.RootDirectory}",
-                name, "/bin/sh", "-c",
-                $"/usr/bin/docker-registry serve {registry.RootDirectory}/config.yml > /run/engine/registry.log 2>&1 & " +
-                "exec /usr/sbin/dockerd --host unix:///run/engine/docker.sock > /run/engine/dockerd.log 2>&1");
+                name, "/bin/sh", "/run/engine/start.sh");
             var ready = Stopwatch.StartNew();
             while (!Answers(engine.Host))
             {
