@@ -91,8 +91,9 @@ prune() {
 pick() {
   program=""
   for flavour in ${requested:-composite plain}; do
-    is_program "$out/$flavour-$hash" && { program="$out/$flavour-$hash"; return; }
+    is_program "$out/$flavour-$hash" && { program="$out/$flavour-$hash"; return 0; }
   done
+  return 0   # none: the caller builds it
 }
 # hold: a shared lock on the program for as long as it runs (the open file passes through exec), so that no prune
 # removes it; false when a prune removed it just before.
