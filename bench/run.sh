@@ -211,7 +211,7 @@ row() {
 {
   stamp="Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, Docker $(docker version --format '{{.Server.Version}}'), medians of $runs runs ((a): $warm_runs)"
   if [[ "$measures" != " a b c d f " ]]; then
-    echo "$stamp: rows$(tr -s ' ' <<<"$measures" | sed 's/ $//; s/ \([a-z]\)/ (\1)/g'). The other rows: $(grep -m1 '^Measured' <<<"$previous" | sed 's/^Measured //; s/:.*//; s/\.$//')."
+    echo "$stamp: rows$(tr -s ' ' <<<"$measures" | sed 's/ $//; s/ \([a-z]\)/ (\1)/g'). The other rows: $(grep -m1 '^Measured' <<<"$previous" | sed 's/^Measured //; s/ UTC.*/ UTC/')."
   else
     echo "$stamp."
   fi
