@@ -6,6 +6,8 @@
 #   bench/run.sh            # RUNS=5 (warm start: WARM_RUNS=10)
 #   RUNS=3 bench/run.sh
 #   BENCH_LOGS=/tmp/logs bench/run.sh   # keeps every measured command's output
+#   MEASURES="a f" bench/run.sh          # only these measures (a b c d e f; b also gives b'); the table keeps the other
+#                                        # rows of the last results.md. (a) and (f) need no Docker engine of the bench's own.
 #
 # Every node starts with an empty Docker cache, as a CodeBuild node does: the bench starts a Docker engine of its own
 # (its own data root, socket and bridge; needs root) and empties it before each measured node
@@ -18,6 +20,21 @@ warm_runs="${WARM_RUNS:-10}"
 out="$root/bench/results.md"
 work="$(mktemp -d /tmp/bench-XXXXXX)"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 NO_COLOR=1
+measures=" ${MEASURES:-a b c d e f} "
+measures="${measures//,/ }"
+measured() { [[ "$measures" == *" $1 "* ]]; }
+needs_engine() { measured b || measured c || measured d; }
+registry_pid="" dockerd_pid="" bench_bridge=""
+cleanup() {
+  [[ -n "$registry_pid" ]] && kill "$registry_pid" 2>/dev/null || true
+  [[ -n "$dockerd_pid" ]] && kill "$dockerd_pid" 2>/dev/null && wait "$dockerd_pid" 2>/dev/null || true
+  [[ -n "$bench_bridge" ]] && ip link delete "$bench_bridge" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+BUILD_PROGRAM=composite "$root/build.sh" --description > /dev/null   # the program users get, built once if its sources changed
+
+if needs_engine; then
 
 # A loopback registry of the bench's own, on a free port.
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
@@ -43,13 +60,6 @@ dockerd --data-root "$work/docker/data" --exec-root "$work/docker/exec" --pidfil
   --host "unix://$work/docker/sock" --bridge="$bench_bridge" --iptables=false --ip-masq=false > "$work/docker/log" 2>&1 &
 dockerd_pid=$!
 export DOCKER_HOST="unix://$work/docker/sock"
-cleanup() {
-  kill "$registry_pid" 2>/dev/null || true
-  kill "$dockerd_pid" 2>/dev/null && wait "$dockerd_pid" 2>/dev/null || true
-  ip link delete "$bench_bridge" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 for _ in $(seq 50); do curl -fs "http://$registry/v2/" >/dev/null && break; sleep 0.1; done
 for _ in $(seq 100); do docker version >/dev/null 2>&1 && break; sleep 0.2; done
 
@@ -72,9 +82,9 @@ matrix debian.Dockerfile > "$ctx/images.json"
 matrix copy.Dockerfile | sed 's/"python"/"python-copy"/' > "$ctx/copy.json"
 base="$registry/debian-python:bookworm"
 
-"$root/build.sh" --description > /dev/null   # builds the program once if its sources changed
 "$root/build.sh" --target=BaseImage --matrix="$ctx/images.json" --registry="$registry" --install-prerequisites=false > "$work/base.log" 2>&1 \
   || { cat "$work/base.log"; exit 1; }
+fi
 
 now() { date +%s.%N; }
 # time_of CMD...: seconds the command took; its output goes to $work/last.log, a failure stops the bench.
@@ -111,20 +121,42 @@ shell_manifest() {
 
 declare -A suite_times shell_times
 
-# BENCH_ONLY=e measures (e) alone and keeps the other rows of the last results.md.
-only="${BENCH_ONLY:-a b c d e}"
-previous="$(cat "$out" 2>/dev/null || true)"
-[[ " $only " == *" a "* ]] || warm_runs=0
-[[ " $only " == *" b "* ]] || runs_bd=0
-
 # (a) warm start on a task that does nothing (--description), ./build.sh vs dotnet run --project build.
-(( warm_runs == 0 )) || dotnet run --project "$root/build" -- --description > /dev/null 2>&1
+measured a && dotnet run --project "$root/build" -- --description > /dev/null 2>&1
 for i in $(seq "$warm_runs"); do
+  measured a || break
   suite_times[a]+="$(time_of "$root/build.sh" --description) "
   shell_times[a]+="$(time_of dotnet run --project "$root/build" -- --description) "
 done
 
-for i in $(seq "${runs_bd:-$runs}"); do
+# (f) the edit loop: one .cs file of build/ changed, then ./build.sh --description (which builds the program, plain, and
+# runs it) vs dotnet build + run of what it built. In a copy of the build sources, so that the repository's own program
+# stays as it is. BUILD_PROGRAM=plain: the default does the same in the foreground, then compiles the composite in the
+# background, niced, after the run ends; that compile would only add noise to the next measurement.
+edit="$work/edit"
+if measured f; then
+mkdir -p "$edit"
+cp -r "$root/build" "$root/build.sh" "$root/global.json" "$root/Directory.Build.props" "$root/Directory.Build.targets" "$edit/"
+rm -rf "$edit/build/bin" "$edit/build/obj"
+touched="$edit/build/Context/TaskNames.cs"
+BUILD_PROGRAM=plain "$edit/build.sh" --description > /dev/null 2>&1
+dotnet build "$edit/build/Build.csproj" --nologo --verbosity quiet > /dev/null
+fi
+edit_baseline() { dotnet build "$edit/build/Build.csproj" --nologo --verbosity quiet && dotnet "$edit/build/bin/Debug/net10.0/Build.dll" --description; }
+for i in $(seq "$runs"); do
+  measured f || break
+  echo "// bench edit $i $(now)" >> "$touched"
+  if (( i % 2 )); then
+    suite_times[f]+="$(BUILD_PROGRAM=plain time_of "$edit/build.sh" --description) "
+    shell_times[f]+="$(time_of edit_baseline) "
+  else
+    shell_times[f]+="$(time_of edit_baseline) "
+    suite_times[f]+="$(BUILD_PROGRAM=plain time_of "$edit/build.sh" --description) "
+  fi
+done
+
+for i in $(seq "$runs"); do
+  needs_engine || break
   # (b) a fresh image (a context file makes its inputs new) on a node with an empty cache, pushed.
   echo "$i $(now)" > "$ctx/run-id.txt"
   if (( i % 2 )); then
@@ -169,7 +201,7 @@ done
 # (build.sh installs the SDK through its bootstrap, from the local stand-in, and compiles the program; the SDK install
 # is not counted), then with the cache paths of buildspecs/build.yml restored from that node. The original node's
 # first line is a docker command: its time is 0. E_RUNS (default 3) nodes of each.
-if [[ " $only " == *" e "* ]]; then
+if measured e; then
   # shellcheck source=tests/fresh-machine/lib.sh
   source "$root/tests/fresh-machine/lib.sh"
   trap 'DOCKER_HOST= fm_cleanup; cleanup' EXIT
@@ -202,15 +234,26 @@ if [[ " $only " == *" e "* ]]; then
   done
 fi
 
+
+previous="$(cat "$out" 2>/dev/null || true)"
 row() {
   local key=$1 what=$2 target=$3 s h
-  if [[ -z "${suite_times[$key]:-}" ]]; then grep -F "| (${key/bb/b\'}) " <<<"$previous" || true; return; fi
+  if [[ -z "${suite_times[$key]:-}" ]]; then
+    # Not measured this time: the row of the last run (the header says which rows this run measured).
+    grep -F "| (${key/bb/b\'}) " <<<"$previous" || true
+    return
+  fi
   s=$(tr ' ' '\n' <<<"${suite_times[$key]}" | grep . | median)
   h=$(tr ' ' '\n' <<<"${shell_times[$key]}" | grep . | median)
   printf '| (%s) %s | %.2f s | %.2f s | %.2f | %s |\n' "${key/bb/b\'}" "$what" "$s" "$h" "$(echo "$s / $h" | bc -l)" "$target"
 }
 {
-  echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, Docker $(docker version --format '{{.Server.Version}}'), medians of $runs runs ((a): $warm_runs, (e): ${E_RUNS:-3})$([[ "$only" == "a b c d e" ]] || echo "; this run measured ($only), the other rows are from the run before")."
+  stamp="Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, Docker $(docker version --format '{{.Server.Version}}'), medians of $runs runs ((a): $warm_runs, (e): ${E_RUNS:-3})"
+  if [[ "$measures" != " a b c d e f " ]]; then
+    echo "$stamp: rows$(tr -s ' ' <<<"$measures" | sed 's/ $//; s/ \([a-z]\)/ (\1)/g'). The other rows: $(grep -m1 '^Measured' <<<"$previous" | sed 's/^Measured //; s/ UTC.*/ UTC/')."
+  else
+    echo "$stamp."
+  fi
   echo
   echo "| measure | suite | baseline | ratio | target |"
   echo "|---|---|---|---|---|"
@@ -226,6 +269,7 @@ row() {
   else
     grep -F "| (e) " <<<"$previous" || true
   fi
+  row f "edit loop, one \`.cs\` file of build/ changed: \`./build.sh --description\` (plain build, then the run) vs \`dotnet build\` + \`dotnet Build.dll --description\`" "≤ 1.3, with (a) ≤ 0.5 s"
 } > "$out"
 cat "$out"
 

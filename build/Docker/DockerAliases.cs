@@ -17,6 +17,14 @@ public static class DockerAliases
     public static DockerEngineInfo DockerEngine(this ICakeContext context, DockerVersionSettings settings) =>
         new DockerVersionRunner(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).GetEngine(settings);
 
+    /// <summary>The builder `docker build` will use (<see cref="DockerBuilder.Resolve"/>), asking the CLI only what DOCKER_BUILDKIT leaves open.</summary>
+    public static DockerBuilder DockerBuilderInUse(this ICakeContext context, DockerVersionSettings settings)
+    {
+        var cli = new DockerClientRunner(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools);
+        return DockerBuilder.Resolve(
+            context.Environment.GetEnvironmentVariable(DockerBuilder.EnvVar), cli.Path(settings), () => cli.ClientVersion(settings), () => cli.HasBuildx(settings));
+    }
+
     public static void DockerBuild(this ICakeContext context, string contextDirectory, DockerImageBuildSettings settings) =>
         new DockerImageBuilder(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).Build(contextDirectory, settings);
 

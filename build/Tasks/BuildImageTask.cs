@@ -2,6 +2,7 @@ using Build.Context;
 using Build.Docker;
 using Build.Docker.Build;
 using Build.Docker.Inspect;
+using Build.Docker.Version;
 using Build.Images;
 using Build.Images.Inputs;
 using Cake.Common.Diagnostics;
@@ -17,6 +18,7 @@ public sealed class BuildImageTask : AsyncFrostingTask<BuildContext>, IPlannedTa
 {
     public override async Task RunAsync(BuildContext context)
     {
+        DockerBuilder? builder = null;
         foreach (var target in context.Selection.Images)
         {
             var reference = context.Tags.Reference(context.Tags.ArchTag(target));
@@ -43,6 +45,18 @@ public sealed class BuildImageTask : AsyncFrostingTask<BuildContext>, IPlannedTa
                 var cache = await CacheSource.PullPreviousAsync(context, target);
                 await source;
                 var settings = ImageBuildSettingsFactory.Create(context, target, idFile, inputs);
+                if (builder is null)
+                {
+                    builder = context.DockerBuilderInUse(new DockerVersionSettings { ConfigDirectory = context.DockerConfigDirectory });
+                    context.Information("Builder: {0}", builder);
+                }
+
+                if (builder.IsBuildKit)
+                {
+                    // BuildKit takes --cache-from from the registry, and only from an image that carries its cache keys.
+                    settings.BuildArgs.Add(new(DockerBuilder.InlineCacheArg, "1"));
+                }
+
                 if (cache is not null)
                 {
                     settings.CacheFrom.Add(cache);

@@ -107,7 +107,7 @@ public sealed class EcrManifestNodeTests
     {
         var (amd64, arm64) = await PushArchImagesAsync("node-l", "3.8.t1");
 
-        var result = BuildProgram.RunScript(
+        var result = BuildProgram.Run(
             [$"--matrix={_matrix.Path}", "--repository=node-l", "--target=PushManifest", "--python-version=3.8", "--tag-suffix=t1"], Environment());
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());

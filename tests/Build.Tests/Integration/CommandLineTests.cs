@@ -182,7 +182,7 @@ public sealed class CommandLineTests
     [Test]
     public void Should_name_the_ways_to_build_the_program_when_build_program_is_unknown()
     {
-        var result = BuildProgram.RunScript(["--description"], new Dictionary<string, string?> { ["BUILD_PROGRAM"] = "aot" });
+        var result = BuildProgram.Run(["--description"], new Dictionary<string, string?> { ["BUILD_PROGRAM"] = "aot" });
 
         Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
         Assert.That(result.Output, Does.Contain("BUILD_PROGRAM='aot'").And.Contain("composite or plain"));

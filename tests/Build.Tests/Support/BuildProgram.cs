@@ -3,7 +3,10 @@ using System.Text;
 
 namespace Build.Tests.Support;
 
-/// <summary>Runs the real build program (the Build.dll next to the tests) as a user would run ./build.sh.</summary>
+/// <summary>
+/// Runs the build program as a user does: through <c>./build.sh</c>, so that the tests run the program users get (the
+/// composite build that build.sh keeps in .artifacts/build; tests/run.sh builds it first), not the Build.dll next to the tests.
+/// </summary>
 public static class BuildProgram
 {
     public sealed record Result(int ExitCode, string Output)
@@ -13,12 +16,10 @@ public static class BuildProgram
 
     public static string RepositoryRoot { get; } = Build.Context.RepositoryRoot.Locate();
 
-    public static Result Run(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null) =>
-        Run("dotnet", typeof(Build.Context.BuildContext).Assembly.Location, arguments, environment, timeout);
+    private static string Script => Path.Combine(RepositoryRoot, "build.sh");
 
-    /// <summary>Runs <c>./build.sh</c> itself (which builds the program into .artifacts/ when its sources changed), as a CodeBuild node does.</summary>
-    public static Result RunScript(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null) =>
-        Run("bash", Path.Combine(RepositoryRoot, "build.sh"), arguments, environment, timeout);
+    public static Result Run(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null) =>
+        Run("bash", Script, arguments, environment, timeout);
 
     private static Result Run(string program, string first, IEnumerable<string> arguments, IDictionary<string, string?>? environment, TimeSpan? timeout)
     {
@@ -28,7 +29,7 @@ public static class BuildProgram
 
     /// <summary>Starts the program without waiting: for tests that kill it part way.</summary>
     public static Running Start(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null) =>
-        Start("dotnet", typeof(Build.Context.BuildContext).Assembly.Location, arguments, environment);
+        Start("bash", Script, arguments, environment);
 
     private static Running Start(string program, string first, IEnumerable<string> arguments, IDictionary<string, string?>? environment)
     {
