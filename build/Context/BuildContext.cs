@@ -14,12 +14,15 @@ namespace Build.Context;
 /// The typed context every task reads. Arguments, environment and the matrix are parsed once, in
 /// <see cref="BuildLifetime"/>'s Setup, so that bad input fails before any task starts.
 /// </summary>
-public sealed class BuildContext(ICakeContext context) : FrostingContext(context)
+public sealed class BuildContext(ICakeContext context, RunMode mode) : FrostingContext(context)
 {
     private Resolved? _resolved;
     private RegistryClient? _registry;
     private RegistryClient? _publicRegistry;
     private string? _registryApi;
+
+    /// <summary>A dry run or a real one (from the command line: Cake does not put --dryrun in the arguments).</summary>
+    public RunMode Mode { get; } = mode;
 
     public BuildOptions Options => Resolve().Options;
 

@@ -16,7 +16,7 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
 {
     public override void Setup(BuildContext context, ISetupContext info)
     {
-        var options = BuildOptions.Parse(context);
+        var options = BuildOptions.Parse(context, context.Mode);
         var tasks = info.TasksToExecute.Select(t => t.Name).ToList();
         if (!options.DryRun && tasks.Intersect(TaskNames.NeedDocker, StringComparer.OrdinalIgnoreCase).Any())
         {
