@@ -66,7 +66,11 @@ public sealed class BuildContext(ICakeContext context, RunMode mode) : FrostingC
 
     public RegistryClient RegistryClient => _registry ??= Ecr is { } ecr
         ? new RegistryClient(_registryApi ?? RegistryHost, ecr.Tokens.GetCredentialsAsync, log: LogVerbose, retry: Retry, onRetry: LogRetry)
-        : new RegistryClient(RegistryHost, Credentials, log: LogVerbose, retry: Retry, onRetry: LogRetry);
+        : new RegistryClient(RegistryHost, LoginFor(RegistryHost, Credentials), log: LogVerbose, retry: Retry, onRetry: LogRetry);
+
+    /// <summary>The login of a plain registry: <paramref name="fromVariables"/> (REGISTRY_USERNAME/PASSWORD) when given, else docker's.</summary>
+    public RegistryLogin LoginFor(string registry, RegistryCredentials? fromVariables = null) =>
+        new(registry, fromVariables, Environment.GetEnvironmentVariable);
 
     /// <summary>The client of --public-registry, logged in with ECR Public's token.</summary>
     public RegistryClient PublicRegistryClient => _publicRegistry ??= Ecr is { } ecr && PublicRegistry is { } target
