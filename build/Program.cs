@@ -1,8 +1,18 @@
 using Build.Context;
 using Cake.Frosting;
+using Microsoft.Extensions.DependencyInjection;
 
-return new CakeHost()
+var exitCode = new CakeHost()
     .UseContext<BuildContext>()
     .UseLifetime<BuildLifetime>()
     .UseWorkingDirectory(RepositoryRoot.Locate())
+    .ConfigureServices(services => services.AddSingleton(RunMode.FromCommandLine(args)))
     .Run(args);
+
+// Cake's help lists Cake's options; the build's own (which Cake passes through as arguments) follow it.
+if (ArgumentTable.AskedFor(args))
+{
+    Console.Out.Write(ArgumentTable.Help());
+}
+
+return exitCode;

@@ -11,7 +11,7 @@ using RetryPolicy = Build.Http.RetryPolicy;
 namespace Build.Aws;
 
 /// <summary>
-/// Signed calls to AWS's JSON 1.1 and query APIs: SigV4 by the SDK's public signer, bounded retries with backoff and
+/// Signed calls to AWS's JSON 1.1 APIs (ECR, ECR Public): SigV4 by the SDK's public signer, bounded retries with backoff and
 /// jitter for transient answers. Transient failures past the bound and credential problems become a
 /// <see cref="CakeException"/>; any other error answer is returned for the caller to explain. Logs method, URL,
 /// operation and status only, never a body (tokens travel in bodies).
@@ -19,7 +19,6 @@ namespace Build.Aws;
 public sealed class AwsClient : IDisposable
 {
     public const string JsonContentType = "application/x-amz-json-1.1";
-    public const string QueryContentType = "application/x-www-form-urlencoded; charset=utf-8";
 
     private readonly AwsSettings _settings;
     private readonly HttpClient _http;
@@ -31,7 +30,7 @@ public sealed class AwsClient : IDisposable
     {
         _settings = settings;
         _log = log;
-        _retry = retry ?? RetryPolicy.Aws;
+        _retry = retry ?? settings.Retry;
         _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         _http.Timeout = TimeSpan.FromSeconds(60);
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Build.Aws", "1.0"));
@@ -42,10 +41,6 @@ public sealed class AwsClient : IDisposable
     /// <summary>POSTs a JSON 1.1 request (<c>X-Amz-Target: prefix.operation</c>).</summary>
     public Task<AwsAnswer> CallJsonAsync(AwsService service, string operation, string json, CancellationToken ct = default) =>
         SendAsync(service, operation, Encoding.UTF8.GetBytes(json), JsonContentType, service.TargetPrefix + operation, ct);
-
-    /// <summary>POSTs a query-protocol request (<c>Action=…&amp;Version=…</c> as a form body), as STS takes it.</summary>
-    public Task<AwsAnswer> CallQueryAsync(AwsService service, string action, string version, CancellationToken ct = default) =>
-        SendAsync(service, action, Encoding.UTF8.GetBytes($"Action={Uri.EscapeDataString(action)}&Version={Uri.EscapeDataString(version)}"), QueryContentType, null, ct);
 
     public void Dispose() => _http.Dispose();
 
@@ -100,7 +95,11 @@ public sealed class AwsClient : IDisposable
                 var error = AwsError.Parse(response.StatusCode, text, RequestId(response));
                 if (!error.IsTransient)
                 {
-                    ThrowIfCredentialsRejected(what, error);
+                    if (AwsErrors.CredentialsRejected(what, error) is { } rejected)
+                    {
+                        throw rejected;
+                    }
+
                     return new AwsAnswer(text, error);
                 }
 
@@ -166,17 +165,6 @@ public sealed class AwsClient : IDisposable
         }
 
         return request;
-    }
-
-    private static void ThrowIfCredentialsRejected(string what, AwsError error)
-    {
-        if (error.Name is "UnrecognizedClientException" or "InvalidClientTokenId" or "InvalidSignatureException" or "SignatureDoesNotMatch"
-            or "ExpiredToken" or "ExpiredTokenException" or "IncompleteSignature" or "MissingAuthenticationToken")
-        {
-            throw new CakeException(
-                $"{what}: AWS rejected the request's credentials or signature ({error}). Check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY " +
-                "and AWS_SESSION_TOKEN (or the profile's keys); temporary credentials may have expired: refresh them (aws sso login, or a new session).");
-        }
     }
 
     private static string? RequestId(HttpResponseMessage response) =>

@@ -2,8 +2,9 @@ namespace Build.Aws;
 
 /// <summary>
 /// Where a service's API is, as AWS SDKs resolve it: AWS_ENDPOINT_URL_&lt;SERVICE&gt;, then AWS_ENDPOINT_URL, then the
-/// service's public host; AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true ignores both variables. Signing still uses the
-/// real region and service name, so an emulator on http://127.0.0.1:PORT sees the requests AWS would.
+/// config file's services section and endpoint_url (read by the SDK), then the service's public host;
+/// AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true (or the profile's ignore_configured_endpoint_urls) ignores all of them.
+/// Signing still uses the real region and service name, so an emulator on http://127.0.0.1:PORT sees the requests AWS would.
 /// </summary>
 public static class AwsEndpoints
 {
@@ -14,7 +15,8 @@ public static class AwsEndpoints
 
     public static Uri Resolve(AwsService service, string region, Func<string, string?> environment)
     {
-        if (!string.Equals(environment(IgnoreConfiguredEndpointUrls)?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
+        var ignored = string.Equals(environment(IgnoreConfiguredEndpointUrls)?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+        if (!ignored)
         {
             foreach (var variable in new[] { VariableFor(service), EndpointUrl })
             {
@@ -29,6 +31,11 @@ public static class AwsEndpoints
                     return new Uri(uri.GetLeftPart(UriPartial.Authority) + "/");
                 }
             }
+        }
+
+        if (!ignored && AwsSdkConfig.ConfiguredEndpoint(service.SdkServiceId) is { } profile)
+        {
+            return new Uri(profile.GetLeftPart(UriPartial.Authority) + "/");
         }
 
         return new Uri($"https://{service.HostPattern.Replace("{region}", service.SigningRegion(region), StringComparison.Ordinal)}/");

@@ -5,6 +5,15 @@ namespace Build.Aws;
 /// <summary>Turns an AWS error answer into a message a user can act on.</summary>
 public static class AwsErrors
 {
+    /// <summary>The message for an answer that rejects the credentials or the signature, or null for any other error.</summary>
+    public static CakeException? CredentialsRejected(string what, AwsError error) =>
+        error.Name is "UnrecognizedClientException" or "InvalidClientTokenId" or "InvalidSignatureException" or "SignatureDoesNotMatch"
+            or "ExpiredToken" or "ExpiredTokenException" or "IncompleteSignature" or "MissingAuthenticationToken"
+            ? new CakeException(
+                $"{what}: AWS rejected the request's credentials or signature ({error}). Check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY " +
+                "and AWS_SESSION_TOKEN (or the profile's keys); temporary credentials may have expired: refresh them (aws sso login, or a new session).")
+            : null;
+
     /// <param name="resource">The IAM resource the call acts on (an ARN, or * for account-wide calls).</param>
     public static CakeException Explain(AwsService service, string operation, string resource, AwsError error)
     {

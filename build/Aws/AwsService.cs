@@ -20,5 +20,8 @@ public sealed record AwsService(string Name, string SigningName, string? TargetP
 
     public string SigningRegion(string region) => FixedRegion ?? region;
 
+    /// <summary>The SDK's service id ("ECR", "ECR PUBLIC"): it names the config file's services entry (ecr, ecr_public).</summary>
+    public string SdkServiceId => EndpointId.Replace('_', ' ');
+
     public override string ToString() => Name;
 }

@@ -2,21 +2,24 @@ using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
 using Build.Context;
 using Cake.Core;
+using RetryPolicy = Build.Http.RetryPolicy;
 
 namespace Build.Aws;
 
 /// <summary>
-/// The AWS side of a run, read once: region, credentials (the SDK's default chain: environment, profile,
-/// CodeBuild's container credentials), the account when AWS_ACCOUNT_ID gives it, and the endpoint variables.
+/// The AWS side of a run, read once: region, credentials (the SDK's default chain: environment variables, the profile
+/// with its keys, role_arn + source_profile, credential_process or SSO, web identity, CodeBuild's container credentials),
+/// the account when AWS_ACCOUNT_ID gives it, the endpoint variables and the SDK's retry settings.
 /// </summary>
 public sealed class AwsSettings
 {
-    private AwsSettings(string region, AWSCredentials credentials, string? account, Func<string, string?> environment)
+    private AwsSettings(string region, AWSCredentials credentials, string? account, Func<string, string?> environment, RetryPolicy retry)
     {
         RegionName = region;
         Credentials = credentials;
         Account = account;
         Environment = environment;
+        Retry = retry;
     }
 
     public string RegionName { get; }
@@ -28,9 +31,12 @@ public sealed class AwsSettings
 
     public Func<string, string?> Environment { get; }
 
+    /// <summary>Attempts and backoff of the hand-written clients: AWS_MAX_ATTEMPTS / AWS_RETRY_MODE as the SDK reads them.</summary>
+    public RetryPolicy Retry { get; }
+
     /// <summary>Settings from known values, not the default chain (tests, tools).</summary>
     public static AwsSettings For(string region, AWSCredentials credentials, string? account, Func<string, string?> environment) =>
-        new(region, credentials, account, environment);
+        new(region, credentials, account, environment, RetryPolicy.Aws);
 
     public Uri Endpoint(AwsService service) => AwsEndpoints.Resolve(service, RegionName, Environment);
 
@@ -68,18 +74,59 @@ public sealed class AwsSettings
             "No AWS region for ECR: pass --region=<region> (e.g. --region=eu-west-1), set AWS_REGION or AWS_DEFAULT_REGION, " +
             "or give the profile a region (aws configure set region <region>). For a plain registry, pass --registry=host[:port] (or set REGISTRY) instead.");
 
-        AWSCredentials credentials;
+        var credentials = ResolveCredentials();
+        var account = host?.Account ?? NullIfEmpty(environment(EnvVars.AwsAccountId));
+        return new AwsSettings(region, credentials, account, environment, AwsSdkConfig.Retry(RetryPolicy.Aws));
+    }
+
+    /// <summary>
+    /// The default chain's credentials, fetched once here so that a profile that cannot give any (an expired SSO
+    /// login, a role that cannot be assumed, a failing credential_process) stops the run before any docker command.
+    /// The SDK refreshes temporary ones before they expire.
+    /// </summary>
+    public static AWSCredentials ResolveCredentials()
+    {
         try
         {
-            credentials = DefaultAWSCredentialsIdentityResolver.GetCredentials(null);
+            var credentials = DefaultAWSCredentialsIdentityResolver.GetCredentials(null);
+            credentials.GetCredentials();
+            return credentials;
+        }
+        catch (Exception e) when (IdentityProviderRefusal(e) is { } refusal)
+        {
+            // STS (assume-role, web identity) or SSO answered: the profile was found, the identity provider said no.
+            var step = e == refusal ? "" : e.Message.TrimEnd('.') + ": ";
+            throw new CakeException(
+                $"The AWS credentials of the profile could not be obtained: {step}{refusal.ErrorCode ?? "error"} (HTTP {(int)refusal.StatusCode}): " +
+                $"{refusal.Message.TrimEnd('.')}. Check the profile's role_arn and that its source identity may assume the role (sts:AssumeRole, " +
+                "or sts:AssumeRoleWithWebIdentity and the role's trust policy for a web identity), or log in again (aws sso login) for SSO.");
         }
         catch (Exception e) when (e is AmazonClientException or AmazonServiceException or InvalidOperationException)
         {
+            // The SDK takes an SSO profile only once `aws sso login` cached its token; say so instead of its "not allowed here".
+            if (System.Environment.GetEnvironmentVariable("AWS_PROFILE") is { Length: > 0 } profile
+                && e.Message.Contains($"The profile [{profile}] is an SSO profile", StringComparison.Ordinal))
+            {
+                throw new CakeException(
+                    $"AWS_PROFILE '{profile}' is an SSO profile, and no SSO login is cached for it: run `aws sso login --profile {profile}` " +
+                    "(the SDK reads the token it caches in ~/.aws/sso/cache), then run the build again.");
+            }
+
             throw NoCredentials(e.Message);
         }
+    }
 
-        var account = host?.Account ?? NullIfEmpty(environment(EnvVars.AwsAccountId));
-        return new AwsSettings(region, credentials, account, environment);
+    private static AmazonServiceException? IdentityProviderRefusal(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is AmazonServiceException { StatusCode: not 0 } refusal)
+            {
+                return refusal;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The message for a run that found no AWS credentials: where the chain looked and how to set them.</summary>
@@ -87,7 +134,8 @@ public sealed class AwsSettings
         "No AWS credentials were found for ECR (the SDK's default chain looked in the environment, the shared profile and " +
         "the container/instance metadata" + (string.IsNullOrWhiteSpace(detail) ? "" : ": " + string.Join(" ", detail.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).TrimEnd('.')) + "). " +
         "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials), or AWS_PROFILE " +
-        "naming a profile of ~/.aws/credentials (aws configure), or run where CodeBuild or an instance role provides them. " +
+        "naming a profile of ~/.aws/config or ~/.aws/credentials (keys, role_arn + source_profile, credential_process, or SSO after " +
+        "aws sso login), or AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN, or run where CodeBuild or an instance role provides them. " +
         "For a plain registry, pass --registry=host[:port] (or set REGISTRY) instead.");
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

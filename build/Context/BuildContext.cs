@@ -14,12 +14,15 @@ namespace Build.Context;
 /// The typed context every task reads. Arguments, environment and the matrix are parsed once, in
 /// <see cref="BuildLifetime"/>'s Setup, so that bad input fails before any task starts.
 /// </summary>
-public sealed class BuildContext(ICakeContext context) : FrostingContext(context)
+public sealed class BuildContext(ICakeContext context, RunMode mode) : FrostingContext(context)
 {
     private Resolved? _resolved;
     private RegistryClient? _registry;
     private RegistryClient? _publicRegistry;
     private string? _registryApi;
+
+    /// <summary>A dry run or a real one (from the command line: Cake does not put --dryrun in the arguments).</summary>
+    public RunMode Mode { get; } = mode;
 
     public BuildOptions Options => Resolve().Options;
 
@@ -63,7 +66,11 @@ public sealed class BuildContext(ICakeContext context) : FrostingContext(context
 
     public RegistryClient RegistryClient => _registry ??= Ecr is { } ecr
         ? new RegistryClient(_registryApi ?? RegistryHost, ecr.Tokens.GetCredentialsAsync, log: LogVerbose, retry: Retry, onRetry: LogRetry)
-        : new RegistryClient(RegistryHost, Credentials, log: LogVerbose, retry: Retry, onRetry: LogRetry);
+        : new RegistryClient(RegistryHost, LoginFor(RegistryHost, Credentials), log: LogVerbose, retry: Retry, onRetry: LogRetry);
+
+    /// <summary>The login of a plain registry: <paramref name="fromVariables"/> (REGISTRY_USERNAME/PASSWORD) when given, else docker's.</summary>
+    public RegistryLogin LoginFor(string registry, RegistryCredentials? fromVariables = null) =>
+        new(registry, fromVariables, Environment.GetEnvironmentVariable);
 
     /// <summary>The client of --public-registry, logged in with ECR Public's token.</summary>
     public RegistryClient PublicRegistryClient => _publicRegistry ??= Ecr is { } ecr && PublicRegistry is { } target

@@ -19,7 +19,7 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         // Which program runs (build.sh keeps one folder per flavour and sources): tests and bug reports need to know.
         context.Verbose("Build program {0} ({1}).", AppContext.BaseDirectory,
             File.Exists(System.IO.Path.Combine(AppContext.BaseDirectory, "Build.r2r.dll")) ? "composite: self-contained, ReadyToRun" : "plain build");
-        var options = BuildOptions.Parse(context);
+        var options = BuildOptions.Parse(context, context.Mode);
         var tasks = info.TasksToExecute.Select(t => t.Name).ToList();
         if (!options.DryRun && tasks.Intersect(TaskNames.NeedDocker, StringComparer.OrdinalIgnoreCase).Any())
         {

@@ -28,7 +28,7 @@ public sealed record BuildOptions(
     /// <summary>Attempts per registry call and per docker push, unless --retries says otherwise.</summary>
     public const int DefaultRetries = 5;
 
-    public static BuildOptions Parse(ICakeContext context)
+    public static BuildOptions Parse(ICakeContext context, RunMode mode)
     {
         var options = new BuildOptions(
             Arch: ArgumentOrEnvironment(context, Arguments.Arch, EnvVars.Arch),
@@ -38,7 +38,7 @@ public sealed record BuildOptions(
             Repository: Argument(context, Arguments.Repository),
             TagSuffix: ArgumentOrEnvironment(context, Arguments.TagSuffix, EnvVars.TagSuffix),
             UseDate: Flag(context, Arguments.UseDate) || context.EnvironmentVariable(EnvVars.UseEpoch) is "1" or "true",
-            DryRun: Arguments.DryRun.Any(context.HasArgument),
+            DryRun: mode.DryRun,
             InstallPrerequisites: context.HasArgument(Arguments.InstallPrerequisites) ? Flag(context, Arguments.InstallPrerequisites) : null,
             Region: Argument(context, Arguments.Region),
             TagImmutability: ParseMutability(Argument(context, Arguments.TagImmutability)),

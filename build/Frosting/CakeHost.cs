@@ -1,10 +1,7 @@
 using System.Reflection;
 using Cake.Cli;
-using Cake.Common.Modules;
 using Cake.Core;
 using Cake.Core.Configuration;
-using Cake.Core.IO;
-using Cake.Core.Modules;
 using Cake.Frosting.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -12,7 +9,10 @@ using Spectre.Console.Cli;
 
 namespace Cake.Frosting;
 
-/// <summary>Entry point of a Frosting build: <c>return new CakeHost().UseContext&lt;BuildContext&gt;().Run(args);</c></summary>
+/// <summary>
+/// Entry point of a Frosting build: <c>return new CakeHost().UseContext&lt;BuildContext&gt;().Run(args);</c>
+/// Configuration is through the extension methods of <see cref="CakeHostExtensions"/>, as in Cake.Frosting.
+/// </summary>
 public sealed class CakeHost
 {
     private readonly ServiceCollection _services = CreateServices();
@@ -40,25 +40,6 @@ public sealed class CakeHost
         services(_services);
         return this;
     }
-
-    /// <summary>Only the last registered context is used.</summary>
-    public CakeHost UseContext<TContext>()
-        where TContext : class, IFrostingContext =>
-        ConfigureServices(s => s.AddSingleton<IFrostingContext, TContext>());
-
-    /// <summary>Only the last registered lifetime is used.</summary>
-    public CakeHost UseLifetime<TLifetime>()
-        where TLifetime : class, IFrostingLifetime =>
-        ConfigureServices(s => s.AddSingleton<IFrostingLifetime, TLifetime>());
-
-    /// <summary>Only the last registered task lifetime is used.</summary>
-    public CakeHost UseTaskLifetime<TLifetime>()
-        where TLifetime : class, IFrostingTaskLifetime =>
-        ConfigureServices(s => s.AddSingleton<IFrostingTaskLifetime, TLifetime>());
-
-    /// <summary>Working directory of the build, relative to the current one; <c>--working</c> overrides it.</summary>
-    public CakeHost UseWorkingDirectory(DirectoryPath path) =>
-        ConfigureServices(s => s.AddSingleton(new WorkingDirectory(path)));
 
     public int Run(IEnumerable<string> args)
     {
@@ -100,20 +81,12 @@ public sealed class CakeHost
     {
         var services = new ServiceCollection();
 
-        // Log, IConsole, IAnsiConsole and the Spectre report printer, as the Cake runner has them.
+        // Log, IConsole, IAnsiConsole and the Spectre report printer; Cake.Core's, Cake.Common's, the NuGet and the
+        // dotnet tool modules (package installers for InstallTool): what the Cake runner registers.
         services.AddCakeDiagnostics();
-        services.UseModule<CoreModule>();
-        services.UseModule<CommonModule>();
-
-        // Resolved after the working directory is set, so that its cake.config is read.
-        services.AddSingleton<ICakeConfiguration>(provider =>
-        {
-            var environment = provider.GetRequiredService<ICakeEnvironment>();
-            var arguments = provider.GetRequiredService<ICakeArguments>().GetArguments()
-                .ToDictionary(x => x.Key, x => x.Value.FirstOrDefault() ?? string.Empty, StringComparer.OrdinalIgnoreCase);
-            return new CakeConfigurationProvider(provider.GetRequiredService<IFileSystem>(), environment)
-                .CreateConfiguration(environment.WorkingDirectory, arguments);
-        });
+        services.UseCakeDefaultModules();
+        services.AddSingleton<ICakeConfiguration, FrostingConfiguration>();
+        services.AddSingleton<IToolInstaller, ToolInstaller>();
 
         services.AddSingleton<BuildScriptHost<IFrostingContext>>();
         services.AddSingleton<DryRunScriptHost<IFrostingContext>>();

@@ -18,7 +18,7 @@ public abstract class FrostingLifetime<TContext> : IFrostingLifetime
 
     public abstract void Teardown(TContext context, ITeardownContext info);
 
-    void IFrostingLifetime.Setup(ICakeContext context, ISetupContext info) => Setup((TContext)context, info);
+    void IFrostingSetup.Setup(ICakeContext context, ISetupContext info) => Setup((TContext)context, info);
 
-    void IFrostingLifetime.Teardown(ICakeContext context, ITeardownContext info) => Teardown((TContext)context, info);
+    void IFrostingTeardown.Teardown(ICakeContext context, ITeardownContext info) => Teardown((TContext)context, info);
 }

@@ -15,7 +15,7 @@ public abstract class FrostingTaskLifetime<TContext> : IFrostingTaskLifetime
 
     public abstract void Teardown(TContext context, ITaskTeardownContext info);
 
-    void IFrostingTaskLifetime.Setup(ICakeContext context, ITaskSetupContext info) => Setup((TContext)context, info);
+    void IFrostingTaskSetup.Setup(ICakeContext context, ITaskSetupContext info) => Setup((TContext)context, info);
 
-    void IFrostingTaskLifetime.Teardown(ICakeContext context, ITaskTeardownContext info) => Teardown((TContext)context, info);
+    void IFrostingTaskTeardown.Teardown(ICakeContext context, ITaskTeardownContext info) => Teardown((TContext)context, info);
 }

@@ -19,8 +19,7 @@ public sealed class RegistryClient : IDisposable
     private const int MaxManifestBytes = 16 * 1024 * 1024;
 
     private readonly HttpClient _http;
-    private readonly RegistryCredentials? _fixedCredentials;
-    private readonly Func<CancellationToken, Task<RegistryCredentials>>? _credentialSource;
+    private readonly IRegistryCredentialProvider _login;
     private RegistryCredentials? _credentials;
     private readonly Action<string>? _log;
     private readonly ConcurrentDictionary<string, string> _tokens = new(StringComparer.Ordinal);
@@ -36,7 +35,7 @@ public sealed class RegistryClient : IDisposable
         Action<string>? log = null,
         RetryPolicy? retry = null,
         Action<string>? onRetry = null)
-        : this(registry, credentials, null, handler, log, retry, onRetry)
+        : this(registry, RegistryCredentialProviders.Fixed(credentials), handler, log, retry, onRetry)
     {
     }
 
@@ -51,27 +50,25 @@ public sealed class RegistryClient : IDisposable
         Action<string>? log = null,
         RetryPolicy? retry = null,
         Action<string>? onRetry = null)
-        : this(registry, null, credentialSource, handler, log, retry, onRetry)
+        : this(registry, RegistryCredentialProviders.From(credentialSource), handler, log, retry, onRetry)
     {
     }
 
-    private RegistryClient(
+    /// <summary>A client that asks <paramref name="login"/> for its login before each request, and for advice when it is refused.</summary>
+    public RegistryClient(
         string registry,
-        RegistryCredentials? credentials,
-        Func<CancellationToken, Task<RegistryCredentials>>? credentialSource,
-        HttpMessageHandler? handler,
-        Action<string>? log,
-        RetryPolicy? retry,
-        Action<string>? onRetry)
+        IRegistryCredentialProvider login,
+        HttpMessageHandler? handler = null,
+        Action<string>? log = null,
+        RetryPolicy? retry = null,
+        Action<string>? onRetry = null)
     {
         _retry = retry ?? RetryPolicy.Default;
         _onRetry = onRetry;
         ArgumentException.ThrowIfNullOrWhiteSpace(registry);
         BaseUri = RegistryEndpoint.BaseUri(registry);
         Registry = BaseUri.Authority;
-        _fixedCredentials = credentials;
-        _credentials = credentials;
-        _credentialSource = credentialSource;
+        _login = login;
         _log = log;
         _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         _http.MaxResponseContentBufferSize = MaxManifestBytes;
@@ -373,7 +370,7 @@ public sealed class RegistryClient : IDisposable
     private async Task<HttpResponseMessage> SendAuthorizedAsync(
         Func<HttpRequestMessage> createRequest, Target target, bool push, CancellationToken ct, HttpCompletionOption completion)
     {
-        _credentials = _credentialSource is null ? _fixedCredentials : await _credentialSource(ct).ConfigureAwait(false);
+        _credentials = await _login.GetAsync(ct).ConfigureAwait(false);
         var scope = target.Scope(push);
         var response = await SendOnceAsync(createRequest(), scope, target, ct, completion).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Unauthorized)
@@ -394,7 +391,7 @@ public sealed class RegistryClient : IDisposable
             response.Dispose();
             throw new RegistryException(
                 $"Registry {Registry} requires a login (Basic realm=\"{basic["realm"]}\") for {target} and no credentials were given: " +
-                $"check credentials / docker login {Registry}.",
+                _login.Advice(Registry),
                 HttpStatusCode.Unauthorized);
         }
 
@@ -468,6 +465,11 @@ public sealed class RegistryClient : IDisposable
             throw new RegistryException($"Registry {Registry} asked for a token for {target} but named no usable realm ({challenge}).");
         }
 
+        if (_credentials?.IdentityToken is { } refreshToken)
+        {
+            return await FetchTokenWithIdentityTokenAsync(realmUri, challenge, scope, refreshToken, target, ct).ConfigureAwait(false);
+        }
+
         var query = new List<string>();
         if (challenge["service"] is { } service)
         {
@@ -489,8 +491,8 @@ public sealed class RegistryClient : IDisposable
             var error = RegistryErrorBody.Parse(body);
             throw new RegistryException(
                 $"Token service {realmUri.GetLeftPart(UriPartial.Path)} for registry {Registry} answered HTTP {(int)response.StatusCode} " +
-                $"({response.StatusCode}) for {target}: {error.Text}. " +
-                $"Check credentials / docker login {Registry}.",
+                $"({response.StatusCode}) for {target}: {error.Text}; " +
+                _login.Advice(Registry),
                 response.StatusCode,
                 error.Codes);
         }
@@ -514,6 +516,51 @@ public sealed class RegistryClient : IDisposable
             $"Token service {realmUri.GetLeftPart(UriPartial.Path)} for registry {Registry} answered without a token or access_token for {target}.");
     }
 
+    // docker's identitytoken is an OAuth2 refresh token: POSTed to the realm (grant_type=refresh_token), as docker does.
+    private async Task<string> FetchTokenWithIdentityTokenAsync(
+        Uri realmUri, AuthChallenge challenge, string scope, string refreshToken, Target target, CancellationToken ct)
+    {
+        var form = new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = refreshToken,
+            ["client_id"] = "python-images-build",
+        };
+        if (challenge["service"] is { } service)
+        {
+            form["service"] = service;
+        }
+
+        if ((challenge["scope"] ?? scope) is { Length: > 0 } wanted)
+        {
+            form["scope"] = wanted;
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, realmUri) { Content = new FormUrlEncodedContent(form) };
+        using var response = await SendLoggedAsync(request, target, ct).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(body);
+                if (document.RootElement.TryGetProperty("access_token", out var value) && value.GetString() is { Length: > 0 } token)
+                {
+                    return token;
+                }
+            }
+            catch (JsonException)
+            {
+            }
+        }
+
+        throw new RegistryException(
+            $"Token service {realmUri.GetLeftPart(UriPartial.Path)} for registry {Registry} answered HTTP {(int)response.StatusCode} " +
+            $"without an access_token to the identity token{(_credentials?.Source is { } source ? $" from {source}" : "")} for {target}: " +
+            _login.Advice(Registry),
+            response.StatusCode);
+    }
+
     private async Task EnsureSuccessAsync(HttpResponseMessage response, Target target, CancellationToken ct)
     {
         if (response.IsSuccessStatusCode)
@@ -534,10 +581,10 @@ public sealed class RegistryClient : IDisposable
     private string Hint(HttpStatusCode status, IReadOnlyList<string> codes, Target target, bool push) => status switch
     {
         HttpStatusCode.Unauthorized => _credentials is null
-            ? $"No credentials were given: check credentials / docker login {Registry}."
-            : $"The credentials for user '{_credentials.Username}' were refused: check credentials / docker login {Registry}.",
+            ? $"No credentials were given: {_login.Advice(Registry)}"
+            : $"The credentials for user '{_credentials.Username}'{(_credentials.Source is { } source ? $" (from {source})" : "")} were refused: {_login.Advice(Registry)}",
         HttpStatusCode.Forbidden =>
-            $"The account may lack {(push ? "push" : "pull")} access to {target.Repository ?? Registry}: check credentials / docker login {Registry}.",
+            $"The account may lack {(push ? "push" : "pull")} access to {target.Repository ?? Registry}: {_login.Advice(Registry)}",
         HttpStatusCode.NotFound when target.Repository is null => $"Is {BaseUri} a registry? It has no /v2/ API.",
         HttpStatusCode.NotFound when codes.Contains("NAME_UNKNOWN") => $"Repository {target.Repository} does not exist on {Registry}.",
         HttpStatusCode.NotFound => $"Repository {target.Repository} or reference {target.Reference} is not on {Registry}.",

@@ -22,8 +22,11 @@ public sealed class CodeBuildClient : IDisposable
     private static readonly string[] RetriedErrors = ["Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded", "LimitExceededException"];
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
-    // 4 attempts from 500 ms: a batch start or poll is worth a little more patience than one ECR call.
-    private static readonly RetryPolicy Retry = RetryPolicy.Aws with { MaxAttempts = 4, BaseDelay = TimeSpan.FromMilliseconds(500) };
+    // 4 attempts from 500 ms: a batch start or poll is worth a little more patience than one ECR call;
+    // AWS_MAX_ATTEMPTS / AWS_RETRY_MODE (or the profile's) set them as for the SDK's clients.
+    private static readonly RetryPolicy DefaultRetry = RetryPolicy.Aws with { MaxAttempts = 4, BaseDelay = TimeSpan.FromMilliseconds(500) };
+
+    private readonly RetryPolicy _retry = Build.Aws.AwsSdkConfig.Retry(DefaultRetry);
 
     private readonly HttpClient _http;
     private readonly Func<TimeSpan, Task> _delay;
@@ -80,9 +83,9 @@ public sealed class CodeBuildClient : IDisposable
             {
                 response = await _http.SendAsync(message, ct);
             }
-            catch (HttpRequestException) when (attempt < Retry.MaxAttempts)
+            catch (HttpRequestException) when (attempt < _retry.MaxAttempts)
             {
-                await _delay(Retry.Delay(attempt, retryAfter: null, Random.Shared));
+                await _delay(_retry.Delay(attempt, retryAfter: null, Random.Shared));
                 continue;
             }
             catch (HttpRequestException ex)
@@ -100,9 +103,9 @@ public sealed class CodeBuildClient : IDisposable
 
                 var (code, detail) = ParseError(text);
                 var retried = RetryPolicy.IsTransient(response.StatusCode) || RetriedErrors.Contains(code);
-                if (retried && attempt < Retry.MaxAttempts)
+                if (retried && attempt < _retry.MaxAttempts)
                 {
-                    await _delay(Retry.Delay(attempt, retryAfter: null, Random.Shared));
+                    await _delay(_retry.Delay(attempt, retryAfter: null, Random.Shared));
                     continue;
                 }
 

@@ -7,7 +7,8 @@ namespace Build.CodeBuild.Api;
 /// <summary>
 /// Where CodeBuild calls go and the region they are signed for, read as AWS SDKs read them: AWS_REGION, else
 /// AWS_DEFAULT_REGION (the SDK's fallback ignores it alone), else the profile; the endpoint from
-/// AWS_ENDPOINT_URL_CODEBUILD, else AWS_ENDPOINT_URL (unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true), else the public one.
+/// AWS_ENDPOINT_URL_CODEBUILD, else AWS_ENDPOINT_URL, else the config file's services section or endpoint_url (unless
+/// AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true), else the public one.
 /// </summary>
 public sealed record CodeBuildEndpoint(Uri Url, RegionEndpoint Region)
 {
@@ -22,7 +23,7 @@ public sealed record CodeBuildEndpoint(Uri Url, RegionEndpoint Region)
         var region = RegionEndpoint.GetBySystemName(regionName);
 
         var ignore = Get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") is "true" or "TRUE" or "True";
-        var configured = ignore ? null : Get("AWS_ENDPOINT_URL_CODEBUILD") ?? Get("AWS_ENDPOINT_URL");
+        var configured = ignore ? null : Get("AWS_ENDPOINT_URL_CODEBUILD") ?? Get("AWS_ENDPOINT_URL") ?? Build.Aws.AwsSdkConfig.ConfiguredEndpoint("CodeBuild")?.ToString();
         if (configured is null)
         {
             return new CodeBuildEndpoint(new Uri($"https://codebuild.{regionName}.amazonaws.com/"), region);

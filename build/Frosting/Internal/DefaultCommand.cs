@@ -3,6 +3,7 @@ using Cake.Cli.Infrastructure;
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Core.IO;
+using Cake.Core.Packaging;
 using Cake.Core.Scripting;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console.Cli;
@@ -13,7 +14,9 @@ internal sealed class DefaultCommand(IServiceCollection services) : Command<Defa
 {
     public override int Execute(CommandContext context, DefaultCommandSettings settings, CancellationToken cancellationToken)
     {
-        services.AddSingleton<ICakeArguments>(CreateArguments(context.Remaining, settings));
+        // As in Cake.Frosting: only --target joins the remaining arguments; --dryrun, --tree, --description and
+        // --exclusive are bound to the settings and are not in context.Arguments.
+        services.AddSingleton<ICakeArguments>(context.Remaining.ToCakeArguments(settings.Targets));
         services.AddSingleton(context.Remaining);
         var provider = services.BuildServiceProvider();
         var log = provider.GetRequiredService<ICakeLog>();
@@ -38,6 +41,7 @@ internal sealed class DefaultCommand(IServiceCollection services) : Command<Defa
             SetWorkingDirectory(provider, settings);
 
             var host = GetHost(provider, settings);
+            InstallTools(provider, log);
             provider.GetRequiredService<FrostingEngine>().Configure();
             if (settings.Exclusive)
             {
@@ -53,21 +57,20 @@ internal sealed class DefaultCommand(IServiceCollection services) : Command<Defa
         }
     }
 
-    private static CakeArguments CreateArguments(IRemainingArguments remaining, DefaultCommandSettings settings) =>
-        remaining.ToCakeArguments(settings.Targets, arguments =>
-        {
-            // Options bound to the settings are not "remaining"; expose the switches too, as Cake does for --target.
-            AddSwitch(arguments, "dryrun", settings.DryRun);
-            AddSwitch(arguments, "tree", settings.Tree);
-            AddSwitch(arguments, "description", settings.Description);
-            AddSwitch(arguments, "exclusive", settings.Exclusive);
-        });
-
-    private static void AddSwitch(IDictionary<string, List<string>> arguments, string name, bool value)
+    // The installers (and NuGet's assemblies behind them) are only resolved when a tool is to be installed.
+    private static void InstallTools(IServiceProvider provider, ICakeLog log)
     {
-        if (value)
+        var tools = provider.GetServices<PackageReference>().ToList();
+        if (tools.Count == 0)
         {
-            arguments.TryAdd(name, [bool.TrueString]);
+            return;
+        }
+
+        log.Verbose("Installing tools...");
+        var installer = provider.GetRequiredService<IToolInstaller>();
+        foreach (var tool in tools)
+        {
+            installer.Install(tool);
         }
     }
 
@@ -80,7 +83,7 @@ internal sealed class DefaultCommand(IServiceCollection services) : Command<Defa
         directory = directory?.MakeAbsolute(environment) ?? environment.WorkingDirectory;
         if (!fileSystem.Exist(directory))
         {
-            throw new CakeException($"The working directory '{directory.FullPath}' does not exist.");
+            throw new FrostingException($"The working directory '{directory.FullPath}' does not exist.");
         }
 
         environment.WorkingDirectory = directory;

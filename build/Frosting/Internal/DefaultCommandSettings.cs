@@ -9,7 +9,7 @@ namespace Cake.Frosting.Internal;
 // Same options as Cake.Frosting's DefaultCommandSettings.
 internal sealed class DefaultCommandSettings : CommandSettings
 {
-    [CommandOption("--target|-t <TARGET>")]
+    [CommandOption("--target|-t|--Target <TARGET>")]
     [DefaultValue("Default")]
     [Description("Target task to invoke.")]
     public string[] Targets { get; set; } = ["Default"];

@@ -11,8 +11,10 @@ internal sealed class FrostingEngine(
     IFrostingContext context,
     ICakeLog log,
     IEnumerable<IFrostingTask> tasks,
-    IFrostingLifetime? lifetime = null,
-    IFrostingTaskLifetime? taskLifetime = null)
+    IFrostingSetup? setup = null,
+    IFrostingTeardown? teardown = null,
+    IFrostingTaskSetup? taskSetup = null,
+    IFrostingTaskTeardown? taskTeardown = null)
 {
     public void Configure()
     {
@@ -21,16 +23,28 @@ internal sealed class FrostingEngine(
             RegisterTask(task);
         }
 
-        if (lifetime is not null)
+        if (setup is not null)
         {
-            engine.RegisterSetupAction(info => lifetime.Setup(context, info));
-            engine.RegisterTeardownAction(info => lifetime.Teardown(context, info));
+            log.Debug("Registering setup: {0}", setup.GetType().Name);
+            engine.RegisterSetupAction(info => setup.Setup(context, info));
         }
 
-        if (taskLifetime is not null)
+        if (teardown is not null)
         {
-            engine.RegisterTaskSetupAction(info => taskLifetime.Setup(context, info));
-            engine.RegisterTaskTeardownAction(info => taskLifetime.Teardown(context, info));
+            log.Debug("Registering teardown: {0}", teardown.GetType().Name);
+            engine.RegisterTeardownAction(info => teardown.Teardown(context, info));
+        }
+
+        if (taskSetup is not null)
+        {
+            log.Debug("Registering task setup: {0}", taskSetup.GetType().Name);
+            engine.RegisterTaskSetupAction(info => taskSetup.Setup(context, info));
+        }
+
+        if (taskTeardown is not null)
+        {
+            log.Debug("Registering task teardown: {0}", taskTeardown.GetType().Name);
+            engine.RegisterTaskTeardownAction(info => taskTeardown.Teardown(context, info));
         }
     }
 
@@ -62,7 +76,8 @@ internal sealed class FrostingEngine(
 
         if (type.Overrides("ShouldRun", contextType))
         {
-            builder.WithCriteria((ICakeContext _) => task.ShouldRun(context));
+            // SkippedMessage is read once, here, as Cake.Frosting does.
+            builder.WithCriteria((ICakeContext _) => task.ShouldRun(context), task.SkippedMessage);
         }
 
         if (type.IsContinueOnError())
@@ -82,17 +97,17 @@ internal sealed class FrostingEngine(
 
         foreach (var dependency in type.GetCustomAttributes<IsDependentOnAttribute>())
         {
-            builder.IsDependentOn(GetTaskName(dependency.Task, name));
+            builder.IsDependentOn(GetTaskName(dependency.Task, "dependency"));
         }
 
         foreach (var dependee in type.GetCustomAttributes<IsDependeeOfAttribute>())
         {
-            builder.IsDependeeOf(GetTaskName(dependee.Task, name));
+            builder.IsDependeeOf(GetTaskName(dependee.Task, "reverse dependency"));
         }
     }
 
-    private static string GetTaskName(Type dependency, string task) =>
+    private static string GetTaskName(Type dependency, string kind) =>
         typeof(IFrostingTask).IsAssignableFrom(dependency)
             ? dependency.GetTaskName()
-            : throw new CakeException($"The dependency '{dependency.Name}' of task '{task}' is not a valid task.");
+            : throw new FrostingException($"The {kind} '{dependency.GetTaskName()}' is not a valid task.");
 }

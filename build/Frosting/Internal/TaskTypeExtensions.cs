@@ -5,20 +5,9 @@ namespace Cake.Frosting.Internal;
 
 internal static class TaskTypeExtensions
 {
-    public static string GetTaskName(this Type type)
-    {
-        var attribute = type.GetCustomAttribute<TaskNameAttribute>();
-        if (attribute is not null)
-        {
-            return attribute.Name;
-        }
-
-        // Deviation from Cake.Frosting (which uses the class name as is): "PublishTask" is "Publish".
-        const string suffix = "Task";
-        return type.Name.Length > suffix.Length && type.Name.EndsWith(suffix, StringComparison.Ordinal)
-            ? type.Name[..^suffix.Length]
-            : type.Name;
-    }
+    // As Cake.Frosting: [TaskName] (not inherited), else the class name as it is.
+    public static string GetTaskName(this Type type) =>
+        type.GetCustomAttribute<TaskNameAttribute>()?.Name ?? type.Name;
 
     public static string? GetTaskDescription(this Type type) =>
         type.GetCustomAttribute<TaskDescriptionAttribute>()?.Description;

@@ -57,11 +57,14 @@ public static class ImageInputsResolver
                     ?? Missing(context, image);
             }
 
-            using var client = new RegistryClient(reference.Registry, retry: RetryPolicy.Default.WithMaxAttempts(2), onRetry: line => context.Verbose("{0}", line));
+            // Another registry: with docker's login for it, as `docker build --pull` has.
+            using var client = new RegistryClient(
+                reference.Registry, context.LoginFor(reference.Registry), retry: RetryPolicy.Default.WithMaxAttempts(2), onRetry: line => context.Verbose("{0}", line));
             return (await client.HeadManifestAsync(reference.Repository, reference.Reference))?.Digest ?? Missing(context, image);
         }
-        catch (RegistryException e)
+        catch (Exception e) when (e is RegistryException or Cake.Core.CakeException)
         {
+            // A registry error, or docker's login for it could not be read (e.g. its credential helper is missing).
             context.Warning("Cannot read the digest of the base {0} from its registry ({1}): building normally, without the unchanged-inputs check.", image, e.Message);
             return null;
         }

@@ -103,6 +103,33 @@ public sealed class EcrManifestNodeTests
     }
 
     [Test]
+    public async Task Should_use_the_ecr_token_whatever_docker_holds_for_the_registry()
+    {
+        var (amd64, arm64) = await PushArchImagesAsync("node-docker-config", "3.8.t1");
+        var dockerConfig = Directory.CreateTempSubdirectory("ecr-docker-config-").FullName;
+        try
+        {
+            // A stale login for the same host, and a credsStore whose helper is not even installed: ECR mode reads neither.
+            var stale = Convert.ToBase64String(Encoding.UTF8.GetBytes("AWS:expired-token"));
+            File.WriteAllText(Path.Combine(dockerConfig, "config.json"),
+                "{\"auths\": {\"" + _registry.Address + "\": {\"auth\": \"" + stale + "\"}}, \"credsStore\": \"not-installed\"}");
+            var before = File.ReadAllBytes(Path.Combine(dockerConfig, "config.json"));
+
+            var result = Run("node-docker-config", ["--target=PushManifest", "--python-version=3.8", "--tag-suffix=t1"], new() { ["DOCKER_CONFIG"] = dockerConfig });
+
+            Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+            Assert.That(_aws.Operations, Does.Contain("GetAuthorizationToken"));
+            Assert.That(File.ReadAllBytes(Path.Combine(dockerConfig, "config.json")), Is.EqualTo(before));
+            using var client = _registry.CreateClient();
+            Assert.That((await client.GetManifestAsync("node-docker-config", "3.8"))!.Descriptors().Select(d => d.Digest), Is.EquivalentTo(new[] { amd64, arm64 }));
+        }
+        finally
+        {
+            Directory.Delete(dockerConfig, recursive: true);
+        }
+    }
+
+    [Test]
     public async Task Should_run_the_manifest_node_through_build_sh()
     {
         var (amd64, arm64) = await PushArchImagesAsync("node-l", "3.8.t1");

@@ -1,4 +1,5 @@
 using Cake.Frosting;
+using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 
 namespace Build.Tests.Frosting;
@@ -27,12 +28,50 @@ public sealed class CakeHostTests
     }
 
     [Test]
-    public void Should_name_a_task_after_its_class_without_the_Task_suffix()
+    public void Should_name_a_task_without_TaskName_after_its_class_as_it_is()
     {
-        var result = Harness.Run("--target=NamingDefault");
+        var result = Harness.Run("--target=NamingDefaultTask");
 
         Assert.That(result.ExitCode, Is.EqualTo(0));
-        Assert.That(result.Events, Is.EqualTo(new[] { "NamingDefault" }));
+        Assert.That(result.Events, Is.EqualTo(new[] { "NamingDefaultTask" }));
+        Assert.That(Harness.Run("--target=NamingDefault").Output, Does.Contain("Error: The target 'NamingDefault' was not found."));
+    }
+
+    [Test]
+    public void Should_not_inherit_TaskName_TaskDescription_or_ContinueOnError_but_inherit_IsDependentOn()
+    {
+        var result = Harness.Run("--target=InheritDerivedTask");
+
+        // Named after the derived class, not "Inherit-Base"; the failure stops the run (no ContinueOnError); the base's
+        // [IsDependentOn] (Inherited = true, as Cake's) still brings Order-Clean in first.
+        Assert.That(result.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(result.Events, Is.EqualTo(new[] { "Order-Clean" }));
+        Assert.That(result.Output, Does.Contain("Error: derived task failed"));
+        Assert.That(result.Output, Does.Not.Contain("Inherit-Base"));
+
+        var descriptions = Harness.Run("--description").Output;
+        Assert.That(descriptions, Does.Match(@"\n\s*InheritDerivedTask\s*\n"));
+        Assert.That(descriptions, Does.Not.Contain("The base's description"));
+    }
+
+    [Test]
+    public void Should_log_the_SkippedMessage_of_a_skipped_task()
+    {
+        var result = Harness.Run("--target", "Skip-Explained-After", "--verbosity", "verbose");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0));
+        Assert.That(result.Events, Is.EqualTo(new[] { "Skip-Explained-After" }));
+        Assert.That(result.Output, Does.Contain("Skipping task: " + SkipExplainedTask.Why));
+    }
+
+    [Test]
+    public void Should_fail_with_the_SkippedMessage_when_the_target_is_skipped()
+    {
+        var result = Harness.Run("--target", "Skip-Explained");
+
+        Assert.That(result.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(result.Output, Does.Contain(
+            $"Error: Could not reach target 'Skip-Explained' since it was skipped due to a criteria: {SkipExplainedTask.Why}."));
     }
 
     [Test]
@@ -127,6 +166,24 @@ public sealed class CakeHostTests
     }
 
     [Test]
+    public void Should_call_the_separate_setup_and_teardown_classes()
+    {
+        var result = Harness.Run(
+            host => host.UseSetup<RecordingSetup>().UseTeardown<RecordingTeardown>()
+                .UseTaskSetup<RecordingTaskSetup>().UseTaskTeardown<RecordingTaskTeardown>(),
+            "--target", "Life-Main");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0));
+        Assert.That(result.Events, Is.EqualTo(new[]
+        {
+            "setup-only:Life-Main",
+            "task-setup-only:Life-First", "Life-First", "task-teardown-only:Life-First",
+            "task-setup-only:Life-Main", "Life-Main", "task-teardown-only:Life-Main",
+            "teardown-only:True",
+        }));
+    }
+
+    [Test]
     public void Should_run_no_task_but_teardown_when_setup_fails()
     {
         var result = Harness.Run(host => host.UseLifetime<FailingSetupLifetime>(), "--target", "Life-Main");
@@ -137,12 +194,15 @@ public sealed class CakeHostTests
     }
 
     [Test]
-    public void Should_run_no_task_body_on_a_dry_run()
+    public void Should_run_setup_and_teardown_but_no_task_and_no_task_lifetime_on_a_dry_run()
     {
-        var result = Harness.Run(host => host.UseLifetime<RecordingLifetime>(), "--target", "Order-Pack", "--dryrun");
+        var result = Harness.Run(
+            host => host.UseLifetime<RecordingLifetime>().UseTaskLifetime<RecordingTaskLifetime>(), "--target", "Order-Pack", "--dryrun");
 
+        // Cake's dry-run strategy runs Setup and Teardown, but neither task bodies nor task setup/teardown;
+        // and --dryrun is bound to Cake's settings, so Setup does not see it among the arguments.
         Assert.That(result.ExitCode, Is.EqualTo(0));
-        Assert.That(result.Events, Is.EqualTo(new[] { "setup:Order-Pack", "setup saw dryrun", "teardown" }));
+        Assert.That(result.Events, Is.EqualTo(new[] { "setup:Order-Pack", "teardown" }));
         Assert.That(result.Output, Does.Contain("Performing dry run..."));
         Assert.That(result.Output, Does.Contain("Order-Clean"));
     }
@@ -191,23 +251,88 @@ public sealed class CakeHostTests
     [Test]
     public void Should_run_every_given_target()
     {
-        var result = Harness.Run("-t", "Order-Clean", "-t", "NamingDefault");
+        var result = Harness.Run("-t", "Order-Clean", "-t", "NamingDefaultTask");
 
         Assert.That(result.ExitCode, Is.EqualTo(0));
-        Assert.That(result.Events, Is.EquivalentTo(new[] { "Order-Clean", "NamingDefault" }));
+        Assert.That(result.Events, Is.EquivalentTo(new[] { "Order-Clean", "NamingDefaultTask" }));
     }
 
     [Test]
-    public void Should_pass_unknown_options_to_the_tasks_as_arguments()
+    public void Should_pass_unknown_options_and_the_target_to_the_tasks_as_arguments_but_not_Cakes_switches()
     {
         var result = Harness.Run(
-            "--target=Probe-Arguments", "--arch=arm64v8", "--python-version", "3.8", "--use-date", "--exclusive");
+            "--target=Probe-Arguments", "--arch=arm64v8", "--python-version", "3.8", "--use-date", "--exclusive", "--verbosity=normal");
 
+        // As Cake.Frosting: --target joins the arguments; --exclusive (like --dryrun, --tree, --description) and
+        // --verbosity are Cake's settings, not arguments.
         Assert.That(result.ExitCode, Is.EqualTo(0));
         Assert.That(result.Events, Is.EqualTo(new[]
         {
-            "arch=arm64v8", "exclusive=True", "python-version=3.8", "target=Probe-Arguments", "use-date=",
+            "arch=arm64v8", "python-version=3.8", "target=Probe-Arguments", "use-date=",
         }));
+    }
+
+    [Test]
+    public void Should_accept_Target_with_a_capital_T_as_Cake_does()
+    {
+        var result = Harness.Run("--Target", "Order-Clean");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0));
+        Assert.That(result.Events, Is.EqualTo(new[] { "Order-Clean" }));
+    }
+
+    [Test]
+    public void Should_give_Cake_settings_from_UseCakeSetting_and_SetToolPath_under_CAKE_variables()
+    {
+        var tools = Path.Combine(Path.GetTempPath(), "frosting-tools");
+
+        var fromHost = Harness.Run(
+            host => host.UseCakeSetting("Sample_Setting", "from-host").SetToolPath(tools), "--target", "Probe-Configuration");
+        var fromStartup = Harness.Run(host => host.UseStartup<SampleStartup>(), "--target", "Probe-Configuration");
+        RunResult fromVariable;
+        Environment.SetEnvironmentVariable("CAKE_SAMPLE_SETTING", "from-variable");
+        try
+        {
+            fromVariable = Harness.Run(host => host.UseCakeSetting("Sample_Setting", "from-host"), "--target", "Probe-Configuration");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("CAKE_SAMPLE_SETTING", null);
+        }
+
+        Assert.That(fromHost.Events, Is.EqualTo(new[] { "Sample_Setting=from-host", "Paths_Tools=" + tools }));
+        Assert.That(fromStartup.Events[0], Is.EqualTo("Sample_Setting=from-startup"));
+        Assert.That(fromVariable.Events[0], Is.EqualTo("Sample_Setting=from-variable"));
+    }
+
+    [Test]
+    public void Should_register_Cakes_NuGet_and_dotnet_tool_installers_and_a_module_given_to_UseModule()
+    {
+        var result = Harness.Run(host => host.UseModule<SampleModule>(), "--target", "Probe-Modules");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0));
+        Assert.That(result.Events, Is.EqualTo(new[] { "nuget: True", "dotnet: True", "module service: True" }));
+    }
+
+    [Test]
+    public void Should_fail_before_any_task_when_InstallTool_names_a_scheme_no_installer_knows()
+    {
+        var result = Harness.Run(host => host.InstallTool(new Uri("nosuch:?package=Sample.Tool")), "--target", "Order-Clean");
+
+        Assert.That(result.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(result.Events, Is.Empty);
+        Assert.That(result.Output, Does.Contain("Error: Could not find an installer for the 'nosuch' scheme."));
+    }
+
+    [Test]
+    public void Should_fail_with_a_FrostingException_for_a_dependency_that_is_not_a_task()
+    {
+        var result = Harness.Run(
+            host => host.ConfigureServices(s => s.AddSingleton<IFrostingTask, InvalidDependencyTask>()), "--target", "Order-Clean");
+
+        Assert.That(result.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(result.Events, Is.Empty);
+        Assert.That(result.Output, Does.Contain("Error: The dependency 'Recorder' is not a valid task."));
     }
 
     [Test]

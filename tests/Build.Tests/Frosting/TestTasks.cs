@@ -41,10 +41,42 @@ public sealed class OrderPackTask : AsyncFrostingTask<SampleContext>
     }
 }
 
-// No [TaskName]: the name is the class name without "Task".
+// No [TaskName]: the name is the class name as it is ("NamingDefaultTask").
 public sealed class NamingDefaultTask : FrostingTask<SampleContext>
 {
-    public override void Run(SampleContext context) => context.Recorder.Add("NamingDefault");
+    public override void Run(SampleContext context) => context.Recorder.Add("NamingDefaultTask");
+}
+
+// [TaskName], [TaskDescription] and [ContinueOnError] are not inherited (Inherited = false); [IsDependentOn] is.
+[TaskName("Inherit-Base")]
+[TaskDescription("The base's description")]
+[ContinueOnError]
+[IsDependentOn(typeof(OrderCleanTask))]
+public abstract class InheritBaseTask : FrostingTask<SampleContext>
+{
+    public override void Run(SampleContext context) => throw new InvalidOperationException("derived task failed");
+}
+
+public sealed class InheritDerivedTask : InheritBaseTask;
+
+// ShouldRun false with a SkippedMessage: Cake logs the message and, for the target, fails with it.
+[TaskName("Skip-Explained")]
+public sealed class SkipExplainedTask : FrostingTask<SampleContext>, IFrostingTask
+{
+    public const string Why = "no registry was given (--registry)";
+
+    public string SkippedMessage => Why;
+
+    public override bool ShouldRun(SampleContext context) => false;
+
+    public override void Run(SampleContext context) => context.Recorder.Add("Skip-Explained");
+}
+
+[TaskName("Skip-Explained-After")]
+[IsDependentOn(typeof(SkipExplainedTask))]
+public sealed class SkipExplainedAfterTask : FrostingTask<SampleContext>
+{
+    public override void Run(SampleContext context) => context.Recorder.Add("Skip-Explained-After");
 }
 
 // ShouldRun false: Cake skips the task, and what depends on it still runs.
@@ -160,6 +192,26 @@ public sealed class FailingSetupLifetime(Recorder recorder) : FrostingLifetime<S
     public override void Teardown(SampleContext context, ITeardownContext info) => recorder.Add("teardown");
 }
 
+public sealed class RecordingSetup(Recorder recorder) : FrostingSetup<SampleContext>
+{
+    public override void Setup(SampleContext context, ISetupContext info) => recorder.Add("setup-only:" + info.TargetTask.Name);
+}
+
+public sealed class RecordingTeardown(Recorder recorder) : FrostingTeardown<SampleContext>
+{
+    public override void Teardown(SampleContext context, ITeardownContext info) => recorder.Add("teardown-only:" + info.Successful);
+}
+
+public sealed class RecordingTaskSetup(Recorder recorder) : FrostingTaskSetup<SampleContext>
+{
+    public override void Setup(SampleContext context, ITaskSetupContext info) => recorder.Add("task-setup-only:" + info.Task.Name);
+}
+
+public sealed class RecordingTaskTeardown(Recorder recorder) : FrostingTaskTeardown<SampleContext>
+{
+    public override void Teardown(SampleContext context, ITaskTeardownContext info) => recorder.Add("task-teardown-only:" + info.Task.Name);
+}
+
 public sealed class RecordingTaskLifetime(Recorder recorder) : FrostingTaskLifetime<SampleContext>
 {
     public override void Setup(SampleContext context, ITaskSetupContext info) => recorder.Add("task-setup:" + info.Task.Name);
@@ -221,3 +273,50 @@ public sealed class ProbeRegistrationsTask : FrostingTask<SampleContext>
 
 [TaskName("Empty")]
 public sealed class EmptyTask : FrostingTask<SampleContext>;
+
+// Reads Cake's configuration (UseCakeSetting, SetToolPath, cake.config, --key=value).
+[TaskName("Probe-Configuration")]
+public sealed class ProbeConfigurationTask : FrostingTask<SampleContext>
+{
+    public override void Run(SampleContext context)
+    {
+        context.Recorder.Add("Sample_Setting=" + context.Configuration.GetValue("Sample_Setting"));
+        context.Recorder.Add("Paths_Tools=" + context.Configuration.GetValue("Paths_Tools"));
+    }
+}
+
+// Which package installers the registered modules brought (Cake's NuGet and dotnet tool modules) and what a module registered.
+[TaskName("Probe-Modules")]
+public sealed class ProbeModulesTask : FrostingTask<SampleContext>
+{
+    public override void Run(SampleContext context)
+    {
+        var installers = context.ServiceProvider.GetServices<Cake.Core.Packaging.IPackageInstaller>().ToList();
+        foreach (var scheme in new[] { "nuget", "dotnet" })
+        {
+            var tool = new Cake.Core.Packaging.PackageReference($"{scheme}:?package=Sample.Tool&version=1.0.0");
+            context.Recorder.Add($"{scheme}: " + installers.Any(i => i.CanInstall(tool, Cake.Core.Packaging.PackageType.Tool)));
+        }
+
+        context.Recorder.Add("module service: " + (context.ServiceProvider.GetService<SampleModuleService>() is not null));
+    }
+}
+
+public sealed class SampleModuleService;
+
+/// <summary>A Cake module as addins write them (ICakeContainerRegistrar), registered with UseModule.</summary>
+public sealed class SampleModule : Cake.Core.Composition.ICakeModule
+{
+    public void Register(Cake.Core.Composition.ICakeContainerRegistrar registrar) =>
+        Cake.Core.Composition.ContainerRegistrarExtensions.RegisterType<SampleModuleService>(registrar).AsSelf().Singleton();
+}
+
+public sealed class SampleStartup : IFrostingStartup
+{
+    public void Configure(IServiceCollection services) => services.UseCakeSetting("Sample_Setting", "from-startup");
+}
+
+// Not exported, so not found by the scan: registered by hand in the tests that want it.
+[TaskName("Invalid-Dependency")]
+[IsDependentOn(typeof(Recorder))]
+internal sealed class InvalidDependencyTask : FrostingTask<SampleContext>;

@@ -179,6 +179,25 @@ public sealed class CommandLineTests
         Assert.That(result.Output, Does.Contain("--target").And.Contain("--dryrun").And.Contain("--verbosity"));
     }
 
+    [TestCase("--help")]
+    [TestCase("-h")]
+    public void Should_list_the_builds_own_arguments_with_their_variables_after_cakes_options(string option)
+    {
+        var result = BuildProgram.Run([option]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        var output = result.Output.ReplaceLineEndings("\n");
+        var own = output.IndexOf("BUILD ARGUMENTS", StringComparison.Ordinal);
+        Assert.That(own, Is.GreaterThan(output.IndexOf("--verbosity", StringComparison.Ordinal)).And.GreaterThan(output.IndexOf("--dryrun", StringComparison.Ordinal)),
+            "after Cake's options");
+        var table = output[own..];
+        Assert.That(table, Does.Contain("--arch=<arch>\n        environment: ARCH\n        default: every arch of the version"));
+        Assert.That(table, Does.Contain("--python-version=<v>\n        environment: VERSION\n"));
+        Assert.That(table, Does.Contain("--matrix=<file>\n        default: dockerfiles/images.json"));
+        Assert.That(table, Does.Contain("--registry=<host[:port]>\n        environment: REGISTRY\n"));
+        Assert.That(table, Does.Contain("environment: REGISTRY_USERNAME, REGISTRY_PASSWORD"));
+    }
+
     [Test]
     public void Should_name_the_ways_to_build_the_program_when_build_program_is_unknown()
     {

@@ -136,6 +136,101 @@ public sealed class EndToEndTests
     }
 
     [Test]
+    public async Task Should_push_images_and_lists_with_only_the_users_docker_login()
+    {
+        var credentials = new RegistryCredentials("builder", "pa55-" + Guid.NewGuid().ToString("N"));
+        using var secured = await LocalRegistry.StartAsync(credentials);
+        var dockerConfig = Directory.CreateTempSubdirectory("fit-docker-login-").FullName;
+        try
+        {
+            // The user's own `docker login`, into the DOCKER_CONFIG the build then runs with; no REGISTRY_* variables.
+            DockerLogin(dockerConfig, secured.Address, credentials);
+            var config = Path.Combine(dockerConfig, "config.json");
+            var before = File.ReadAllBytes(config);
+            var environment = new Dictionary<string, string?> { ["DOCKER_CONFIG"] = dockerConfig };
+
+            var node = BuildProgram.Run(
+                [$"--matrix={_matrix}", $"--registry={secured.Address}", "--target=PushImage", "--arch=amd64", "--python-version=3.11", "--tag-suffix=d1"], environment);
+            var manifestNode = BuildProgram.Run(
+                [$"--matrix={_matrix}", $"--registry={secured.Address}", "--target=PushManifest", "--python-version=3.11", "--tag-suffix=d1", "--allow-partial"], environment);
+
+            Assert.That(node.ExitCode, Is.EqualTo(0), node.ToString());
+            Assert.That(manifestNode.ExitCode, Is.EqualTo(0), manifestNode.ToString());
+            Assert.That(node.Output, Does.Not.Contain("Logged in to"), "docker already has the login: no private one is made");
+            Assert.That(File.ReadAllBytes(config), Is.EqualTo(before), "the user's docker config is only read");
+            Assert.That(node.Output + manifestNode.Output, Does.Not.Contain(credentials.Password));
+            using var client = secured.CreateClient(credentials);
+            var list = await client.GetManifestAsync("python", "3.11.d1");
+            Assert.That(list!.Descriptors().Select(d => d.Digest), Is.EqualTo(new[] { (await client.HeadManifestAsync("python", "3.11.d1-amd64"))!.Digest }));
+        }
+        finally
+        {
+            Directory.Delete(dockerConfig, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task Should_push_images_and_lists_with_a_credential_helper_on_PATH()
+    {
+        var credentials = new RegistryCredentials("builder", "pa55-" + Guid.NewGuid().ToString("N"));
+        using var secured = await LocalRegistry.StartAsync(credentials);
+        var home = Directory.CreateTempSubdirectory("fit-docker-helper-").FullName;
+        try
+        {
+            // docker-credential-fittest answers docker's protocol (get, server on stdin) and records who asked.
+            var asked = Path.Combine(home, "asked.log");
+            var helper = Path.Combine(home, "docker-credential-fittest");
+            File.WriteAllText(helper,
+                "#!/bin/sh\n" +
+                $"server=$(cat); echo \"$1 $server $(cat /proc/$PPID/comm)\" >> '{asked}'\n" +
+                $"[ \"$1\" = get ] && [ \"$server\" = '{secured.Address}' ] || {{ echo 'credentials not found in native keychain'; exit 1; }}\n" +
+                $"printf '{{\"ServerURL\":\"%s\",\"Username\":\"{credentials.Username}\",\"Secret\":\"{credentials.Password}\"}}' \"$server\"\n");
+            File.SetUnixFileMode(helper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.WriteAllText(Path.Combine(home, "config.json"), "{\"credHelpers\": {\"" + secured.Address + "\": \"fittest\"}}");
+            var environment = new Dictionary<string, string?>
+            {
+                ["DOCKER_CONFIG"] = home,
+                ["PATH"] = home + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
+            };
+
+            var node = BuildProgram.Run(
+                [$"--matrix={_matrix}", $"--registry={secured.Address}", "--target=PushImage", "--arch=amd64", "--python-version=3.11", "--tag-suffix=h1"], environment);
+            var manifestNode = BuildProgram.Run(
+                [$"--matrix={_matrix}", $"--registry={secured.Address}", "--target=PushManifest", "--python-version=3.11", "--tag-suffix=h1", "--allow-partial"], environment);
+
+            Assert.That(node.ExitCode, Is.EqualTo(0), node.ToString());
+            Assert.That(manifestNode.ExitCode, Is.EqualTo(0), manifestNode.ToString());
+            var callers = File.ReadAllLines(asked);
+            Assert.That(callers, Has.Some.EqualTo($"get {secured.Address} dotnet"), "the build asked the helper itself");
+            Assert.That(callers, Has.Some.EqualTo($"get {secured.Address} docker"), "and docker push asked it too");
+            Assert.That(node.Output + manifestNode.Output, Does.Not.Contain(credentials.Password));
+            using var client = secured.CreateClient(credentials);
+            Assert.That(await client.GetManifestAsync("python", "3.11.h1"), Is.Not.Null);
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    private static void DockerLogin(string dockerConfig, string registry, RegistryCredentials credentials)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("docker") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "login", "--username", credentials.Username, "--password-stdin", registry })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DOCKER_CONFIG"] = dockerConfig;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.StandardInput.Write(credentials.Password);
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.That(process.ExitCode, Is.EqualTo(0), "docker login: " + output);
+    }
+
+    [Test]
     public async Task Should_push_nothing_when_the_image_has_another_python_than_the_matrix_says()
     {
         // The "3.9" entry builds the same Dockerfile, whose base has Debian's Python 3.11.

@@ -206,6 +206,49 @@ public class RegistryClientAuthIntegrationTests
     }
 
     [Test]
+    public async Task Should_use_dockers_login_and_say_where_it_came_from_when_refused()
+    {
+        var config = Directory.CreateTempSubdirectory("registry-docker-config-").FullName;
+        try
+        {
+            var environment = new Dictionary<string, string?> { ["DOCKER_CONFIG"] = config, ["PATH"] = "/usr/bin:/bin" };
+            var path = Path.Combine(config, "config.json");
+            string Auth(string password) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{Login.Username}:{password}"));
+
+            File.WriteAllText(path, AuthsFor(_registry.Address, Auth(Login.Password)));
+            using (var good = new RegistryClient(_registry.Address, new Build.Context.RegistryLogin(_registry.Address, null, environment.GetValueOrDefault)))
+            {
+                Assert.DoesNotThrowAsync(() => good.CheckAsync());
+            }
+
+            File.WriteAllText(path, AuthsFor(_registry.Address, Auth("stale-password")));
+            using var stale = new RegistryClient(_registry.Address, new Build.Context.RegistryLogin(_registry.Address, null, environment.GetValueOrDefault));
+            var refused = Assert.ThrowsAsync<RegistryException>(() => stale.CheckAsync())!;
+
+            File.WriteAllText(path, "{}");
+            using var none = new RegistryClient(_registry.Address, new Build.Context.RegistryLogin(_registry.Address, null, environment.GetValueOrDefault));
+            var missing = Assert.ThrowsAsync<RegistryException>(() => none.HeadManifestAsync("python", "3.8"))!;
+
+            using var variables = new RegistryClient(_registry.Address, new Build.Context.RegistryLogin(_registry.Address, Login with { Password = "wrong" }, environment.GetValueOrDefault));
+            var fromVariables = Assert.ThrowsAsync<RegistryException>(() => variables.CheckAsync())!;
+
+            Assert.That(refused.Message, Does.Contain($"The credentials for user 'builder' (from {path} (auths)) were refused: log in with `docker login {_registry.Address}`"));
+            Assert.That(missing.Message, Does.Contain("no credentials were given: log in with `docker login " + _registry.Address + "` (this build reads docker's login from " + path)
+                .And.Contain("or set REGISTRY_USERNAME and REGISTRY_PASSWORD"));
+            Assert.That(fromVariables.Message, Does.Contain("(from REGISTRY_USERNAME/REGISTRY_PASSWORD) were refused: check REGISTRY_USERNAME and REGISTRY_PASSWORD"));
+            Assert.That(refused.Message + missing.Message + fromVariables.Message, Does.Not.Contain("stale-password").And.Not.Contain(Login.Password));
+            await Task.CompletedTask;
+        }
+        finally
+        {
+            Directory.Delete(config, recursive: true);
+        }
+    }
+
+    private static string AuthsFor(string registry, string auth) =>
+        new System.Text.Json.Nodes.JsonObject { ["auths"] = new System.Text.Json.Nodes.JsonObject { [registry] = new System.Text.Json.Nodes.JsonObject { ["auth"] = auth } } }.ToJsonString();
+
+    [Test]
     public void Should_ask_for_a_login_without_credentials()
     {
         using var client = new RegistryClient(_registry.Address);

@@ -283,6 +283,37 @@ public class RegistryClientTests
     }
 
     /// <summary>A registry that wants a bearer token from auth.example.com, which hands out t0ken-123.</summary>
+    [Test]
+    public async Task Should_exchange_dockers_identity_token_at_the_token_service_as_an_OAuth2_refresh_token()
+    {
+        var posted = new List<string>();
+        var handler = new StubHandler(request =>
+        {
+            if (request.RequestUri!.Host == "auth.example.com")
+            {
+                posted.Add($"{request.Method} {request.Content!.ReadAsStringAsync().Result}");
+                return request.Method == HttpMethod.Post
+                    ? StubHandler.Json(HttpStatusCode.OK, """{"access_token":"t0ken-123","expires_in":300}""")
+                    : StubHandler.Json(HttpStatusCode.Unauthorized, "{}");
+            }
+
+            return request.Headers.Authorization?.ToString() == "Bearer t0ken-123"
+                ? Manifest(ManifestJson)
+                : Challenge("""Bearer realm="https://auth.example.com/token",service="registry.example.com",scope="repository:python:pull" """);
+        });
+        var login = RegistryCredentialProviders.Fixed(new RegistryCredentials("", "") { IdentityToken = "refresh-abc", Source = "test" });
+        using var client = new RegistryClient("registry.example.com", login, handler);
+
+        var manifest = await client.GetManifestAsync("python", "3.8");
+
+        Assert.That(manifest, Is.Not.Null);
+        Assert.That(posted, Is.EqualTo(new[]
+        {
+            "POST grant_type=refresh_token&refresh_token=refresh-abc&client_id=python-images-build&service=registry.example.com&scope=repository%3Apython%3Apull",
+        }));
+        Assert.That(handler.Requests.Select(r => r.Authorization ?? ""), Has.None.Contain("refresh-abc"), "the refresh token only goes in the POST body");
+    }
+
     private static StubHandler BearerRegistry(string tokenField) => new(request =>
         request.RequestUri!.Host == "auth.example.com"
             ? StubHandler.Json(HttpStatusCode.OK, $$"""{"{{tokenField}}":"t0ken-123","expires_in":300}""")

@@ -16,9 +16,12 @@ namespace Build.Tests.Aws.Emulator;
 /// <summary>
 /// ECR, ECR Public and STS on 127.0.0.1 (a random port), in the wire format of botocore's models: JSON 1.1 with
 /// X-Amz-Target for ECR (AmazonEC2ContainerRegistry_V20150921.*) and ECR Public (SpencerFrontendService.*), the query
-/// protocol with XML answers for STS. Every request's SigV4 signature is checked against the known credentials;
-/// a bad one gets InvalidSignatureException. GetAuthorizationToken hands out the login of a real registry
-/// (docker-registry with htpasswd, user AWS). Faults can be injected per operation.
+/// protocol with XML answers for STS. Every request's SigV4 signature is checked against the known credentials, and a
+/// temporary key's X-Amz-Security-Token against its session token; a bad one gets InvalidSignatureException.
+/// STS AssumeRole (signed) and AssumeRoleWithWebIdentity (unsigned, with a token of <see cref="WebIdentityTokens"/>)
+/// hand out new temporary credentials, which later requests may then be signed with.
+/// GetAuthorizationToken hands out the login of a real registry (docker-registry with htpasswd, user AWS).
+/// Faults can be injected per operation.
 /// </summary>
 public sealed class AwsEmulator : IAsyncDisposable
 {
@@ -26,9 +29,10 @@ public sealed class AwsEmulator : IAsyncDisposable
     private const string EcrPublicPrefix = "SpencerFrontendService.";
 
     private readonly WebApplication _app;
-    private readonly Dictionary<string, string> _secrets;
+    private readonly ConcurrentDictionary<string, string> _secrets;
+    private readonly ConcurrentDictionary<string, string> _sessionTokens = new(StringComparer.Ordinal);
 
-    private AwsEmulator(WebApplication app, Dictionary<string, string> secrets, string account, Uri url)
+    private AwsEmulator(WebApplication app, ConcurrentDictionary<string, string> secrets, string account, Uri url)
     {
         _app = app;
         _secrets = secrets;
@@ -59,15 +63,35 @@ public sealed class AwsEmulator : IAsyncDisposable
 
     public IEnumerable<string> Operations => Requests.Select(r => r.Operation);
 
+    /// <summary>The web identity tokens (e.g. an OIDC JWT) AssumeRoleWithWebIdentity accepts.</summary>
+    public ConcurrentBag<string> WebIdentityTokens { get; } = [];
+
+    /// <summary>Every role STS handed credentials for, in order.</summary>
+    public ConcurrentQueue<AssumedRole> AssumedRoles { get; } = new();
+
+    /// <summary>SSO access tokens (what `aws sso login` caches) that GetRoleCredentials accepts.</summary>
+    public ConcurrentBag<string> SsoAccessTokens { get; } = [];
+
+    /// <summary>Lets requests be signed with these credentials too (e.g. what a credential_process prints).</summary>
+    public void AddCredentials(string accessKeyId, string secretAccessKey, string? sessionToken = null)
+    {
+        _secrets[accessKeyId] = secretAccessKey;
+        if (sessionToken is not null)
+        {
+            _sessionTokens[accessKeyId] = sessionToken;
+        }
+    }
+
     public static async Task<AwsEmulator> StartAsync(string accessKeyId, string secretAccessKey, string account = "123456789012")
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
-        var secrets = new Dictionary<string, string>(StringComparer.Ordinal) { [accessKeyId] = secretAccessKey };
+        var secrets = new ConcurrentDictionary<string, string>(StringComparer.Ordinal) { [accessKeyId] = secretAccessKey };
         AwsEmulator? emulator = null;
         app.MapPost("/", (Delegate)((HttpContext http) => emulator!.HandleAsync(http)));
+        app.MapGet("/federation/credentials", (Delegate)((HttpContext http) => emulator!.GetRoleCredentials(http)));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         emulator = new AwsEmulator(app, secrets, account, new Uri(address.TrimEnd('/') + "/"));
@@ -100,8 +124,19 @@ public sealed class AwsEmulator : IAsyncDisposable
             null => ("sts", System.Web.HttpUtility.ParseQueryString(Encoding.UTF8.GetString(body))["Action"] ?? ""),
         };
 
-        var problem = SigV4Verifier.Verify(http.Request.Method, http.Request.Path.Value ?? "/", http.Request.QueryString.Value ?? "", headers, body, _secrets, service);
-        Requests.Enqueue(new RecordedRequest(service, operation, http.Request.Method, http.Request.Path.Value ?? "/", headers, body, problem is null));
+        // AWS takes AssumeRoleWithWebIdentity unsigned: the web identity token is the proof.
+        var unsigned = service == "sts" && operation == "AssumeRoleWithWebIdentity" && !headers.ContainsKey("authorization");
+        var problem = unsigned ? null : SigV4Verifier.Verify(http.Request.Method, http.Request.Path.Value ?? "/", http.Request.QueryString.Value ?? "", headers, body, _secrets, service);
+        var accessKey = SigV4Verifier.AccessKeyOf(headers);
+        if (problem is null && accessKey is not null && _sessionTokens.TryGetValue(accessKey, out var token) && headers.GetValueOrDefault("x-amz-security-token") != token)
+        {
+            problem = $"the temporary key {accessKey} came without its session token (X-Amz-Security-Token)";
+        }
+
+        Requests.Enqueue(new RecordedRequest(service, operation, http.Request.Method, http.Request.Path.Value ?? "/", headers, body, problem is null)
+        {
+            AccessKeyId = unsigned ? null : accessKey,
+        });
         if (problem is not null)
         {
             return Error(service, HttpStatusCode.Forbidden, service == "sts" ? "SignatureDoesNotMatch" : "InvalidSignatureException",
@@ -114,11 +149,16 @@ public sealed class AwsEmulator : IAsyncDisposable
         }
 
         var request = service == "sts" ? new JsonObject() : (JsonNode.Parse(body.Length == 0 ? "{}"u8 : body) ?? new JsonObject()).AsObject();
+        var form = service == "sts" ? System.Web.HttpUtility.ParseQueryString(Encoding.UTF8.GetString(body)) : null;
         return (service, operation) switch
         {
             ("sts", "GetCallerIdentity") => Results.Text(
-                $"""<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::{Account}:user/builder</Arn><UserId>AIDAEXAMPLE</UserId><Account>{Account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>{Guid.NewGuid()}</RequestId></ResponseMetadata></GetCallerIdentityResponse>""",
+                $"""<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>{CallerArn(accessKey)}</Arn><UserId>AIDAEXAMPLE</UserId><Account>{Account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>{Guid.NewGuid()}</RequestId></ResponseMetadata></GetCallerIdentityResponse>""",
                 "text/xml"),
+            ("sts", "AssumeRole") => AssumeRole(operation, form!, accessKey),
+            ("sts", "AssumeRoleWithWebIdentity") when !WebIdentityTokens.Contains(form!["WebIdentityToken"] ?? "") => Error(
+                service, HttpStatusCode.BadRequest, "InvalidIdentityToken", "The web identity token that was passed could not be validated by AWS."),
+            ("sts", "AssumeRoleWithWebIdentity") => AssumeRole(operation, form!, accessKey),
             ("ecr", "GetAuthorizationToken") => Json(new JsonObject
             {
                 ["authorizationData"] = new JsonArray(new JsonObject
@@ -141,6 +181,65 @@ public sealed class AwsEmulator : IAsyncDisposable
             _ => Error(service, HttpStatusCode.BadRequest, "UnknownOperationException", $"The emulator does not implement {service} {operation}."),
         };
     }
+
+    // AssumeRole and AssumeRoleWithWebIdentity answer alike: new temporary credentials for the role, usable at once.
+    private IResult AssumeRole(string operation, System.Collections.Specialized.NameValueCollection form, string? callerKey)
+    {
+        var role = form["RoleArn"];
+        var session = form["RoleSessionName"];
+        if (string.IsNullOrEmpty(role) || string.IsNullOrEmpty(session))
+        {
+            return Error("sts", HttpStatusCode.BadRequest, "ValidationError", "RoleArn and RoleSessionName are required.");
+        }
+
+        var key = "ASIA" + Guid.NewGuid().ToString("N")[..16].ToUpperInvariant();
+        var secret = Convert.ToBase64String(Guid.NewGuid().ToByteArray()) + "assumed";
+        var token = "session-" + Guid.NewGuid().ToString("N");
+        AddCredentials(key, secret, token);
+        var assumed = new AssumedRole(operation, role, session, callerKey, key, form["WebIdentityToken"]);
+        AssumedRoles.Enqueue(assumed);
+        _roleArns[key] = $"arn:aws:sts::{Account}:assumed-role/{role[(role.LastIndexOf('/') + 1)..]}/{session}";
+        var expiration = DateTime.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ");
+        var subject = operation == "AssumeRoleWithWebIdentity" ? "<SubjectFromWebIdentityToken>repo:example/python-images</SubjectFromWebIdentityToken><Audience>sts.amazonaws.com</Audience>" : "";
+        return Results.Text(
+            $"""<{operation}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><{operation}Result>{subject}<Credentials><AccessKeyId>{key}</AccessKeyId><SecretAccessKey>{secret}</SecretAccessKey><SessionToken>{token}</SessionToken><Expiration>{expiration}</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>AROAEXAMPLE:{session}</AssumedRoleId><Arn>{_roleArns[key]}</Arn></AssumedRoleUser></{operation}Result><ResponseMetadata><RequestId>{Guid.NewGuid()}</RequestId></ResponseMetadata></{operation}Response>""",
+            "text/xml");
+    }
+
+    // SSO GetRoleCredentials (REST-JSON, unsigned: the access token of the SSO login is the proof), as the SSO portal answers it.
+    private IResult GetRoleCredentials(HttpContext http)
+    {
+        var token = http.Request.Headers["x-amz-sso_bearer_token"].ToString();
+        var role = http.Request.Query["role_name"].ToString();
+        var account = http.Request.Query["account_id"].ToString();
+        var headers = http.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(",", h.Value.ToArray()), StringComparer.Ordinal);
+        Requests.Enqueue(new RecordedRequest("sso", "GetRoleCredentials", "GET", http.Request.Path.Value ?? "", headers, [], SignatureValid: true));
+        if (!SsoAccessTokens.Contains(token))
+        {
+            return Results.Json(new JsonObject { ["message"] = "Session token not found or invalid" }, statusCode: 401);
+        }
+
+        var key = "ASIA" + Guid.NewGuid().ToString("N")[..16].ToUpperInvariant();
+        var secret = Convert.ToBase64String(Guid.NewGuid().ToByteArray()) + "sso";
+        var session = "sso-session-" + Guid.NewGuid().ToString("N");
+        AddCredentials(key, secret, session);
+        AssumedRoles.Enqueue(new AssumedRole("GetRoleCredentials", $"arn:aws:iam::{account}:role/{role}", role, null, key, token));
+        return Results.Text(new JsonObject
+        {
+            ["roleCredentials"] = new JsonObject
+            {
+                ["accessKeyId"] = key,
+                ["secretAccessKey"] = secret,
+                ["sessionToken"] = session,
+                ["expiration"] = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds(),
+            },
+        }.ToJsonString(), "application/json");
+    }
+
+    private readonly ConcurrentDictionary<string, string> _roleArns = new(StringComparer.Ordinal);
+
+    private string CallerArn(string? accessKey) =>
+        accessKey is not null && _roleArns.TryGetValue(accessKey, out var arn) ? arn : $"arn:aws:iam::{Account}:user/builder";
 
     private IResult DescribeRepositories(JsonObject request)
     {
@@ -197,7 +296,14 @@ public sealed class AwsEmulator : IAsyncDisposable
 }
 
 public sealed record RecordedRequest(
-    string Service, string Operation, string Method, string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body, bool SignatureValid);
+    string Service, string Operation, string Method, string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body, bool SignatureValid)
+{
+    /// <summary>The access key the request was signed with (null when unsigned).</summary>
+    public string? AccessKeyId { get; init; }
+}
+
+/// <summary>A role STS handed out credentials for: by which operation, to which caller key (null: unsigned), as which key.</summary>
+public sealed record AssumedRole(string Operation, string RoleArn, string SessionName, string? CallerAccessKeyId, string AccessKeyId, string? WebIdentityToken);
 
 /// <summary>An error answer given instead of the real one, <see cref="Remaining"/> more times.</summary>
 public sealed class Fault(int times, HttpStatusCode status, string name, string message)

@@ -72,6 +72,12 @@ public static partial class SigV4Verifier
         return expected == match.Groups["signature"].Value ? null : "the signature does not match";
     }
 
+    /// <summary>The access key of the Authorization header's credential scope, or null.</summary>
+    public static string? AccessKeyOf(IReadOnlyDictionary<string, string> headers) =>
+        headers.TryGetValue("authorization", out var authorization) && AuthorizationPattern().Match(authorization) is { Success: true } match
+            ? match.Groups["key"].Value
+            : null;
+
     private static string CanonicalQuery(string query) => string.Join('&', query.TrimStart('?')
         .Split('&', StringSplitOptions.RemoveEmptyEntries)
         .Select(p => p.Contains('=') ? p : p + "=")
