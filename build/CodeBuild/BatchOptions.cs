@@ -7,7 +7,11 @@ using Cake.Core;
 namespace Build.CodeBuild;
 
 /// <summary>The arguments of the CodeBuild batch tasks, read once in Setup.</summary>
-public sealed record BatchOptions(string BuildspecDirectory, BuildspecLayout Layout, string BatchBuildspec, int Parallel, string? CodeBuildProject, TimeSpan PollInterval)
+/// <param name="Isolation">How LocalBatch runs its nodes; null: in containers where they can run, else as processes.</param>
+/// <param name="BatchCache">Where LocalBatch keeps the nodes' CodeBuild cache; null: .artifacts/local-batch/cache.</param>
+public sealed record BatchOptions(
+    string BuildspecDirectory, BuildspecLayout Layout, string BatchBuildspec, int Parallel, string? CodeBuildProject, TimeSpan PollInterval,
+    LocalBatch.Isolation? Isolation = null, string? BatchCache = null)
 {
     public const string DefaultBuildspecDirectory = "buildspecs";
 
@@ -50,7 +54,9 @@ public sealed record BatchOptions(string BuildspecDirectory, BuildspecLayout Lay
             Argument(context, Arguments.Buildspec) ?? $"{directory}/{BuildspecFiles.Batch}",
             parallel,
             Argument(context, Arguments.CodeBuildProject),
-            TimeSpan.FromSeconds(poll));
+            TimeSpan.FromSeconds(poll),
+            Argument(context, Arguments.Isolation) is { } isolation ? LocalBatch.Isolations.Parse(isolation) : null,
+            Argument(context, Arguments.BatchCache));
     }
 
     private static string? Argument(ICakeContext context, string name) =>
