@@ -15,8 +15,11 @@ public sealed class ContainerBatch : IAsyncDisposable
     private readonly BatchNetwork _network;
     private readonly RegistryRelay? _relay;
 
-    private ContainerBatch(BatchNetwork network, RegistryRelay? relay, ContainerNodeHost host)
+    private readonly string _workDirectory;
+
+    private ContainerBatch(BatchNetwork network, RegistryRelay? relay, ContainerNodeHost host, string workDirectory)
     {
+        _workDirectory = workDirectory;
         _network = network;
         _relay = relay;
         Host = host;
@@ -41,7 +44,7 @@ public sealed class ContainerBatch : IAsyncDisposable
             var relay = loopback is null ? null : RegistryRelay.Start(network.Gateway, loopback);
             var settings = new ContainerBatchSettings(image, support, network.Name, name, label, sourceRoot, workDirectory, cacheDirectory, readOnlyFolders,
                 relay is null ? null : (loopback!, relay.Endpoint));
-            return new ContainerBatch(network, relay, new ContainerNodeHost(settings, buildspecs));
+            return new ContainerBatch(network, relay, new ContainerNodeHost(settings, buildspecs), workDirectory);
         }
         catch
         {
@@ -58,5 +61,9 @@ public sealed class ContainerBatch : IAsyncDisposable
         }
 
         await _network.DisposeAsync();
+        if (Directory.Exists(_workDirectory))
+        {
+            Directory.Delete(_workDirectory, recursive: true);
+        }
     }
 }

@@ -9,8 +9,16 @@ public static class DockerCli
     {
         public bool Succeeded => ExitCode == 0;
 
-        /// <summary>The last non-empty line of stderr: what docker said went wrong.</summary>
-        public string LastError => Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? $"exit code {ExitCode}";
+        /// <summary>What docker said went wrong: its "docker: ..." or "Error ..." line, else the first line of stderr.</summary>
+        public string LastError
+        {
+            get
+            {
+                var lines = Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                return lines.FirstOrDefault(l => l.StartsWith("docker:", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal))
+                    ?? lines.FirstOrDefault() ?? $"exit code {ExitCode}";
+            }
+        }
     }
 
     public static async Task<Result> RunAsync(IEnumerable<string> arguments, CancellationToken cancellationToken = default)
