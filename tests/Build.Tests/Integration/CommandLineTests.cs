@@ -61,6 +61,41 @@ public sealed class CommandLineTests
     }
 
     [Test]
+    public void Should_give_the_line_and_column_of_a_malformed_matrix()
+    {
+        File.WriteAllText(_matrix.Path, "{\n  \"repository\": \"python\",\n  \"images\": [ { \"version\" \"3.8\" } ]\n}\n");
+
+        var result = Run("--target=BuildImage", "--tag-suffix=t1");
+
+        Assert.That(result.ExitCode, Is.Not.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Contain($"The image matrix '{_matrix.Path}' is not valid JSON at line 3, column 27"));
+        Assert.That(result.Output, Does.Not.Contain("LineNumber").And.Not.Contain("BytePositionInLine"));
+    }
+
+    [Test]
+    public void Should_say_the_registry_port_is_out_of_range()
+    {
+        var result = Run("--target=PushImage", "--registry=127.0.0.1:99999", "--tag-suffix=t1");
+
+        Assert.That(result.ExitCode, Is.Not.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Contain("--registry '127.0.0.1:99999'").And.Contain("port 99999 is not in 1-65535"));
+        Assert.That(result.Output, Does.Not.Contain("scheme").And.Not.Contain("path"));
+    }
+
+    [Test]
+    public void Should_report_only_that_a_batch_buildspec_is_not_yaml()
+    {
+        var notYaml = Path.Combine(_matrix.Directory, "notes.md");
+        File.WriteAllText(notYaml, "# Notes\n\nSome text: with a colon\nand: another: colon\n");
+
+        var result = Run("--target=CheckBuildspec", $"--buildspec={notYaml}");
+
+        Assert.That(result.ExitCode, Is.Not.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Contain("notes.md:4: is not valid YAML").And.Contain("has 1 problem(s)"));
+        Assert.That(result.Output, Does.Not.Contain("has no build node").And.Not.Contain("has no manifest node"));
+    }
+
+    [Test]
     public void Should_ask_for_a_region_or_a_registry_before_building_what_it_cannot_push()
     {
         var result = Run("--target=PushImage", "--tag-suffix=t1");
