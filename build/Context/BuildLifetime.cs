@@ -42,6 +42,9 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
                 "(<account>.dkr.ecr.<region>.amazonaws.com), or leave --public-registry out.");
         }
 
+        // Before any AWS call: only ECR Public may receive its token.
+        var publicRegistry = options.PublicRegistry is null ? null : Aws.PublicRegistry.Parse(options.PublicRegistry, context.Environment.GetEnvironmentVariable);
+
         var needsRegistryForBase = matrix.Base is not null || matrix.Images.Any(i => i.BuildArgs.Values.Any(v => v.Contains(ImageBuildSettingsFactory.RegistryPlaceholder, StringComparison.Ordinal)));
         if (!ecr && options.Registry is null && needsRegistryForBase && tasks.Contains(TaskNames.BuildImage, StringComparer.OrdinalIgnoreCase))
         {
@@ -54,10 +57,12 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         {
             // Fails here, before any docker command, when the region or the credentials are missing.
             var aws = AwsSettings.Resolve(options.Region, EcrRegistryHost.TryParse(options.Registry), context.Environment.GetEnvironmentVariable);
-            context.InitializeEcr(
-                new EcrSession(aws, line => context.Verbose("{0}", line)),
-                options.PublicRegistry is null ? null : Aws.PublicRegistry.Parse(options.PublicRegistry));
+            context.InitializeEcr(new EcrSession(aws, line => context.Verbose("{0}", line)), publicRegistry);
             context.Information("ECR mode: region {0}{1}.", aws.RegionName, options.Registry is null ? ", registry from GetAuthorizationToken" : ", registry " + options.Registry);
+        }
+        else
+        {
+            context.InitializeEcr(null, publicRegistry);
         }
 
         if (codeBuild.Describe() is { } node)
