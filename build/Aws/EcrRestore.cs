@@ -62,12 +62,11 @@ public static class EcrRestore
     /// <summary>docker login into the run's private DOCKER_CONFIG (created on first use, removed at teardown).</summary>
     public static void Login(BuildContext context, string registry, Registry.RegistryCredentials credentials)
     {
-        context.DockerConfigDirectory ??= Directory.CreateTempSubdirectory("build-docker-config-").FullName;
         context.DockerLogin(registry, new DockerLoginSettings
         {
             Username = credentials.Username,
             Password = credentials.Password,
-            ConfigDirectory = context.DockerConfigDirectory,
+            ConfigDirectory = context.EnsureDockerConfig(),
         });
         context.Information("Logged in to {0} as {1} (credentials kept in a run-private DOCKER_CONFIG).", registry, credentials.Username);
     }

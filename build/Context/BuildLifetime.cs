@@ -1,6 +1,7 @@
 using System.Reflection;
 using Build.Aws;
 using Build.CodeBuild;
+using Build.Docker;
 using Build.Images;
 using Cake.Common.Diagnostics;
 using Cake.Core;
@@ -14,8 +15,16 @@ namespace Build.Context;
 /// <summary>Reads the context once before any task, prints the plan under --dryrun, and reports and cleans up after.</summary>
 public sealed class BuildLifetime : FrostingLifetime<BuildContext>
 {
+    private Interruption? _interruption;
+
     public override void Setup(BuildContext context, ISetupContext info)
     {
+        _interruption = Interruption.Register(context.RemoveDockerConfig);
+        foreach (var stale in PrivateDockerConfig.RemoveStale())
+        {
+            context.Information("Removed {0}: the private DOCKER_CONFIG of a run that ended without cleaning up (killed?).", stale);
+        }
+
         var options = BuildOptions.Parse(context);
         var tasks = info.TasksToExecute.Select(t => t.Name).ToList();
         if (!options.DryRun && tasks.Intersect(TaskNames.NeedDocker, StringComparer.OrdinalIgnoreCase).Any())
@@ -86,13 +95,14 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
 
     public override void Teardown(BuildContext context, ITeardownContext info)
     {
-        if (context.DockerConfigDirectory is { } config && Directory.Exists(config))
+        if (context.DockerConfigDirectory is { } config)
         {
             // The login lives only as long as the run.
-            Directory.Delete(config, recursive: true);
+            context.RemoveDockerConfig();
             context.Verbose("Removed the run's private DOCKER_CONFIG {0}.", config);
         }
 
+        _interruption?.Dispose();
         context.DisposeRegistry();
         BuildSummary.Write(context);
     }

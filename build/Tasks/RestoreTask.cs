@@ -47,12 +47,11 @@ public sealed class RestoreTask : AsyncFrostingTask<BuildContext>, IPlannedTask
 
         if (context.Credentials is { } credentials && context.Runs(TaskNames.PushImage))
         {
-            context.DockerConfigDirectory = Directory.CreateTempSubdirectory("build-docker-config-").FullName;
             context.DockerLogin(registry, new DockerLoginSettings
             {
                 Username = credentials.Username,
                 Password = credentials.Password,
-                ConfigDirectory = context.DockerConfigDirectory,
+                ConfigDirectory = context.EnsureDockerConfig(),
             });
             context.Information("Logged in to {0} as {1} (credentials kept in a run-private DOCKER_CONFIG).", registry, credentials.Username);
         }

@@ -82,6 +82,7 @@ public sealed class PrivateDockerConfigTests
         }
 
         Assert.That(Directory.Exists(config), Is.True, "SIGKILL runs no cleanup: the config is left until the next start");
+        Thread.Sleep(TimeSpan.FromSeconds(1.5)); // A folder younger than a second may belong to a run that is starting.
 
         var next = BuildProgram.Run([$"--matrix={_matrix.Path}", "--target=BuildImage", $"--registry={_registry.Address}", "--tag-suffix=t1", "--dryrun"], Environment());
 
