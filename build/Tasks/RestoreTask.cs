@@ -45,7 +45,7 @@ public sealed class RestoreTask : AsyncFrostingTask<BuildContext>, IPlannedTask
             return;
         }
 
-        if (context.Credentials is { } credentials && context.Runs(TaskNames.PushImage))
+        if (context.Credentials is { } credentials && TaskNames.NeedDockerLogin.Any(context.Runs))
         {
             context.DockerLogin(registry, new DockerLoginSettings
             {
@@ -76,7 +76,7 @@ public sealed class RestoreTask : AsyncFrostingTask<BuildContext>, IPlannedTask
         }
         else if (context.Options.Registry is { } registry)
         {
-            if (context.Credentials is { } credentials && context.Runs(TaskNames.PushImage))
+            if (context.Credentials is { } credentials && TaskNames.NeedDockerLogin.Any(context.Runs))
             {
                 var settings = new DockerLoginSettings { Username = credentials.Username, Password = credentials.Password };
                 yield return DockerLoginRunner.Render(DockerLoginRunner.GetArguments(registry, settings)) + "  (password on standard input)";
