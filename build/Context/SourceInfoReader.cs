@@ -2,6 +2,7 @@ using System.Globalization;
 using Build.CodeBuild;
 using Build.Git;
 using Cake.Core;
+using Cake.Core.Diagnostics;
 
 namespace Build.Context;
 
@@ -25,7 +26,16 @@ public static class SourceInfoReader
 
         var url = codeBuild.SourceRepoUrl
             ?? git.Query("config", "--get", "remote.origin.url")?.FirstOrDefault();
+        var (source, dropped) = SourceInfo.Clean(url);
+        if (dropped)
+        {
+            // The URL itself is not shown: it may be what holds a credential.
+            context.Log.Warning(
+                "The source repository URL (from {0} or the git remote) cannot be cleaned of credentials with certainty, so the label " +
+                "org.opencontainers.image.source is left out. Give a plain URL such as https://host/org/repo.git.",
+                EnvVars.CodeBuildSourceRepoUrl);
+        }
 
-        return new SourceInfo(revision, commitTime, SourceInfo.StripCredentials(url));
+        return new SourceInfo(revision, commitTime, source);
     }
 }

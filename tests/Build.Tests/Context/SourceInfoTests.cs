@@ -31,4 +31,13 @@ public sealed class SourceInfoTests
     {
         Assert.That(SourceInfo.StripCredentials(url), Is.Null);
     }
+
+    [TestCase("https://u:pa/ss@github.com/org/repo.git", true)]
+    [TestCase("user:token@github.com:org/repo.git", true)]
+    [TestCase("/home/me/repo", false)]
+    [TestCase("https://user:pw@github.com/org/repo.git", false)]
+    public void Should_say_when_a_remote_url_was_dropped_so_that_the_run_warns(string url, bool dropped)
+    {
+        Assert.That(SourceInfo.Clean(url).Dropped, Is.EqualTo(dropped));
+    }
 }
