@@ -91,6 +91,12 @@ public sealed class BaseImagePublisher(BuildContext context, BaseImageSpec spec)
     {
         var packagesHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(',', spec.Packages))))[..8];
         var path = Path.Combine(CacheDirectory, $"{spec.Suite}-{architecture.DebianArch}-{packagesHash}.tar");
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) != Path.GetFullPath(CacheDirectory).TrimEnd(Path.DirectorySeparatorChar))
+        {
+            // The matrix loader admits only suite names; this keeps any other name from moving files out of the cache.
+            throw new CakeException($"The root filesystem cache file for suite '{spec.Suite}' would be outside the cache {CacheDirectory}.");
+        }
+
         if (File.Exists(path))
         {
             context.Information("Root filesystem for {0}: cached {1}", architecture.Platform, path);

@@ -94,7 +94,13 @@ public static partial class MatrixLoader
             throw Error(file, where, $"tag '{tag}' must be a tag other than 'latest' (letters, digits, '.', '_', '-')");
         }
 
+        // mmdebstrap runs as root with the suite as an argument, and the suite names the cache file: a name, nothing else.
         var suite = RequiredString(file, where, spec, "suite");
+        if (!DebianSuite().IsMatch(suite))
+        {
+            throw Error(file, where, $"suite '{suite}' is not a Debian suite name (lowercase letters, digits and '-', starting with a letter, e.g. bookworm, trixie, bookworm-backports)");
+        }
+
         var packages = spec.TryGetProperty("packages", out var list) && list.ValueKind == JsonValueKind.Array
             ? list.EnumerateArray().Select(p => p.GetString() ?? string.Empty).ToList()
             : throw Error(file, where, "needs \"packages\": the Debian packages to include, e.g. [\"python3\", \"python3-pip\"]");
@@ -199,4 +205,7 @@ public static partial class MatrixLoader
 
     [GeneratedRegex(@"^[a-z0-9][a-z0-9+.-]+$")]
     private static partial Regex DebianPackage();
+
+    [GeneratedRegex(@"^[a-z][a-z0-9-]{0,62}[a-z0-9]$")]
+    private static partial Regex DebianSuite();
 }
