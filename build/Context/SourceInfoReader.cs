@@ -15,7 +15,8 @@ public static class SourceInfoReader
 
         var revision = codeBuild.ResolvedSourceVersion;
         // One git call for id and time: keeps start-up light.
-        var log = git.Query("log", "-1", "--format=%H%n%ct", revision ?? "HEAD");
+        // The revision is a commit id (CodeBuildEnvironment checked it) or HEAD; "--" ends it, so it cannot be a path either.
+        var log = git.Query("log", "-1", "--format=%H%n%ct", revision ?? "HEAD", "--");
         revision ??= log is { Count: >= 1 } ? log[0].Trim() : null;
 
         DateTimeOffset? commitTime = null;
