@@ -20,7 +20,7 @@ public sealed class DockerImagePusher(IFileSystem fileSystem, ICakeEnvironment e
             builder.Append("--quiet");
         }
 
-        builder.Append(reference);
+        builder.AppendQuoted(reference);
         return builder;
     }
 }

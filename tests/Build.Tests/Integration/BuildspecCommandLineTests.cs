@@ -195,7 +195,7 @@ public sealed class BuildspecCommandLineTests
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
         Assert.That(result.Output, Does.Contain("CodeBuild node arm64v8_py38, build python-images:0b9e0b7c, commit 1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b")
             .And.Contain("ARCH=arm64v8, VERSION=3.8"));
-        Assert.That(result.Output, Does.Contain("docker push 127.0.0.1:5000/python:3.8.1a2b3c4-arm64v8"));
+        Assert.That(result.Output, Does.Contain("docker push \"127.0.0.1:5000/python:3.8.1a2b3c4-arm64v8\""));
         Assert.That(result.Output, Does.Not.Contain("3.8.1a2b3c4-amd64").And.Not.Contain("3.7.1a2b3c4"));
         Assert.That(_docker.Calls, Is.Empty);
     }

@@ -141,9 +141,9 @@ public sealed class CommandLineTests
         var result = Run("--target=PushImage", "--registry=127.0.0.1:5000", "--tag-suffix=t1", "--arch=arm64v8", "--python-version=3.8", "--dryrun");
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
-        Assert.That(result.Output, Does.Contain("docker build --platform linux/arm64/v8 --file").And.Contain("--tag 127.0.0.1:5000/python:3.8.t1-arm64v8"));
+        Assert.That(result.Output, Does.Contain("docker build --platform linux/arm64/v8 --file").And.Contain("--tag \"127.0.0.1:5000/python:3.8.t1-arm64v8\""));
         Assert.That(result.Output, Does.Contain("--build-arg \"VERSION=3.8\" --build-arg \"ARCH=arm64v8\" --build-arg \"EXTRA=yes\""));
-        Assert.That(result.Output, Does.Contain("docker push 127.0.0.1:5000/python:3.8.t1-arm64v8"));
+        Assert.That(result.Output, Does.Contain("docker push \"127.0.0.1:5000/python:3.8.t1-arm64v8\""));
         Assert.That(result.Output, Does.Not.Contain("3.8.t1-amd64").And.Not.Contain("3.7.t1"));
         Assert.That(_docker.Calls, Is.Empty);
     }
@@ -166,7 +166,7 @@ public sealed class CommandLineTests
         var result = Run("--target=Publish", "--registry=127.0.0.1:5000", "--tag-suffix=t1", "--dryrun");
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
-        Assert.That(result.Output, Does.Contain("docker build --platform linux/amd64").And.Contain("docker push 127.0.0.1:5000/python:3.7.t1-arm64v8"));
+        Assert.That(result.Output, Does.Contain("docker build --platform linux/amd64").And.Contain("docker push \"127.0.0.1:5000/python:3.7.t1-arm64v8\""));
         Assert.That(result.Output, Does.Contain("PUT 127.0.0.1:5000/v2/python/manifests/3.7 "));
         Assert.That(result.Output.IndexOf("PushImage:", StringComparison.Ordinal), Is.LessThan(result.Output.IndexOf("PushManifest:", StringComparison.Ordinal)));
         Assert.That(_docker.Calls, Is.Empty);
@@ -181,8 +181,8 @@ public sealed class CommandLineTests
             [$"--matrix={matrix}", "--target=Publish", "--registry=127.0.0.1:5000", "--tag-suffix=t1", "--dryrun"], _docker.Environment);
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
-        Assert.That(result.Output, Does.Contain($"docker build --platform linux/arm64/v8").And.Contain($"--tag 127.0.0.1:5000/python:{version}.t1-arm64v8").And.Contain(expected));
-        Assert.That(result.Output, Does.Contain("TestImage:").And.Contain($"docker run --rm --platform linux/arm64/v8 --network none --pull=never --entrypoint \"sh\" 127.0.0.1:5000/python:{version}.t1-arm64v8"));
+        Assert.That(result.Output, Does.Contain($"docker build --platform linux/arm64/v8").And.Contain($"--tag \"127.0.0.1:5000/python:{version}.t1-arm64v8\"").And.Contain(expected));
+        Assert.That(result.Output, Does.Contain("TestImage:").And.Contain($"docker run --rm --platform linux/arm64/v8 --network none --pull=never --entrypoint \"sh\" \"127.0.0.1:5000/python:{version}.t1-arm64v8\""));
         Assert.That(_docker.Calls, Is.Empty);
     }
 
