@@ -20,13 +20,14 @@ public static partial class MatrixLoader
         }
 
         JsonDocument document;
+        var text = File.ReadAllText(fullPath);
         try
         {
-            document = JsonDocument.Parse(File.ReadAllText(fullPath), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
         }
         catch (JsonException ex)
         {
-            throw new CakeException($"The image matrix '{fullPath}' is not valid JSON: {ex.Message}");
+            throw new CakeException($"The image matrix '{fullPath}' is not valid JSON{Position(text, ex)}: {JsonPosition().Replace(ex.Message, "")}");
         }
 
         using (document)
@@ -200,11 +201,31 @@ public static partial class MatrixLoader
         return value.GetString()!;
     }
 
+    // JsonException counts lines from 0 and bytes, not characters, within the line: say it as an editor does.
+    private static string Position(string text, JsonException ex)
+    {
+        if (ex.LineNumber is not { } line || ex.BytePositionInLine is not { } bytes)
+        {
+            return "";
+        }
+
+        var lines = text.Split('\n');
+        var content = line < lines.Length ? System.Text.Encoding.UTF8.GetBytes(lines[line]) : [];
+        var column = System.Text.Encoding.UTF8.GetCharCount(content, 0, (int)Math.Min(bytes, content.Length)) + 1;
+        var offset = lines.Take((int)Math.Min(line, lines.Length)).Sum(l => l.Length + 1) + column - 1;
+        return offset >= text.TrimEnd().Length
+            ? $" at the end of the file (line {line + 1}, column {column})"
+            : $" at line {line + 1}, column {column}";
+    }
+
     private static CakeException Error(string file, string where, string problem) =>
         new($"Image matrix '{file}', {where}: {problem}.");
 
     [GeneratedRegex(@"^[a-z0-9][a-z0-9+.-]+$")]
     private static partial Regex DebianPackage();
+
+    [GeneratedRegex(@"\s*(Path: \S* \| )?LineNumber: \d+ \| BytePositionInLine: \d+\.?\s*$")]
+    private static partial Regex JsonPosition();
 
     [GeneratedRegex(@"^[a-z][a-z0-9-]{0,62}[a-z0-9]$")]
     private static partial Regex DebianSuite();
