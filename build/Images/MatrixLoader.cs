@@ -129,10 +129,24 @@ public static partial class MatrixLoader
         }
 
         var dockerfile = RequiredString(file, where, image, "dockerfile");
-        var dockerfilePath = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, dockerfile));
+        var folder = Path.GetDirectoryName(file)!;
+        var dockerfilePath = Path.GetFullPath(Path.Combine(folder, dockerfile));
+        if (!IsInside(folder, dockerfilePath))
+        {
+            throw Error(file, where, OutsideFolder(dockerfile, folder));
+        }
+
         if (!File.Exists(dockerfilePath))
         {
             throw Error(file, where, $"dockerfile '{dockerfile}' does not exist (looked for {dockerfilePath}; paths are relative to the matrix file's folder)");
+        }
+
+        // Symbolic links are followed as docker follows them: the real Dockerfile and context must be inside too.
+        var realFolder = RealPath(folder);
+        if (realFolder is null || RealPath(dockerfilePath) is not { } realDockerfile || RealPath(Path.GetDirectoryName(dockerfilePath)!) is not { } realContext
+            || !IsInside(realFolder, realDockerfile) || !(IsInside(realFolder, realContext) || realContext == realFolder))
+        {
+            throw Error(file, where, OutsideFolder(dockerfile, folder) + " (through a symbolic link)");
         }
 
         if (!image.TryGetProperty("architectures", out var archs) || archs.ValueKind != JsonValueKind.Array || archs.GetArrayLength() == 0)
@@ -199,6 +213,49 @@ public static partial class MatrixLoader
         }
 
         return value.GetString()!;
+    }
+
+    private static string OutsideFolder(string dockerfile, string folder) =>
+        $"dockerfile '{dockerfile}' is outside the matrix's folder {folder}: the Dockerfile and its folder, which is the build context " +
+        "(sent to the Docker engine and hashed), must be inside it";
+
+    /// <summary>True when <paramref name="path"/> is below <paramref name="folder"/> (both full paths).</summary>
+    private static bool IsInside(string folder, string path)
+    {
+        var relative = Path.GetRelativePath(folder, path);
+        return relative != "." && !Path.IsPathRooted(relative) && relative != ".." && !relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+    }
+
+    /// <summary>The path with every symbolic link on it resolved; null when a link cannot be resolved (a loop).</summary>
+    private static string? RealPath(string path, int depth = 0)
+    {
+        if (depth > 32)
+        {
+            return null;
+        }
+
+        try
+        {
+            var full = Path.GetFullPath(path);
+            var current = Path.GetPathRoot(full)!;
+            foreach (var part in full[current.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+            {
+                var next = Path.Combine(current, part);
+                FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
+                if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target)
+                {
+                    next = RealPath(target.FullName, depth + 1) ?? throw new IOException("unresolvable link");
+                }
+
+                current = next;
+            }
+
+            return current;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     // JsonException counts lines from 0 and bytes, not characters, within the line: say it as an editor does.
