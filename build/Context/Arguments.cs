@@ -26,6 +26,7 @@ public static class Arguments
     public const string Parallel = "parallel";
     public const string CodeBuildProject = "codebuild-project";
     public const string PollInterval = "poll-interval";
+    public const string AllowEditedBuildspec = "allow-edited-buildspec";
 
     // Cake's dry-run switch and its aliases, as Cake.Frosting accepts them.
     public static readonly string[] DryRun = ["dryrun", "noop", "whatif"];

@@ -17,7 +17,8 @@ public sealed class BuildspecCommandLineTests
     {
         _matrix = TempMatrix.TwoByTwo();
         _docker = new FakeDocker();
-        _buildspecs = Path.Combine(_matrix.Directory, "buildspecs");
+        // Inside the repository, where CodeBuild reads buildspecs (Buildspec refuses a folder outside it).
+        _buildspecs = Path.Combine(BuildProgram.RepositoryRoot, ".artifacts", "tests", "buildspecs-" + Guid.NewGuid().ToString("N")[..8]);
     }
 
     [TearDown]
@@ -25,6 +26,10 @@ public sealed class BuildspecCommandLineTests
     {
         _matrix.Dispose();
         _docker.Dispose();
+        if (Directory.Exists(_buildspecs))
+        {
+            Directory.Delete(_buildspecs, recursive: true);
+        }
     }
 
     [Test]
@@ -211,7 +216,7 @@ public sealed class BuildspecCommandLineTests
 
         Assert.That(plan.ExitCode, Is.EqualTo(0), plan.ToString());
         Assert.That(plan.Output, Does.Contain("6 node(s)"));
-        Assert.That(plan.Output, Does.Contain($"node arm64v8_py38: ARCH=arm64v8 VERSION=3.8 ./build.sh --target=PushImage --registry=$REGISTRY --use-date --matrix={_matrix.Path}"));
+        Assert.That(plan.Output, Does.Contain($"node arm64v8_py38: ARCH=arm64v8 VERSION=3.8 ./build.sh --target=PushImage --registry=\"$REGISTRY\" --use-date --matrix='{_matrix.Path}'"));
         Assert.That(plan.Output, Does.Contain($"node manifest_py38 after amd64_py38, arm64v8_py38: VERSION=3.8 ./build.sh --target=PushManifest"));
         Assert.That(Directory.Exists(runs) ? Directory.GetDirectories(runs).Length : 0, Is.EqualTo(before), "a dry run started a batch");
         Assert.That(_docker.Calls, Is.Empty);
