@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Build.Tests.Registry;
 using Build.Tests.Support;
 
@@ -21,15 +20,8 @@ public sealed class PushDigestTests
     public async Task PublishBase()
     {
         _registry = await LocalRegistry.StartAsync();
-        _directory = Directory.CreateTempSubdirectory("push-digest-matrix-").FullName;
-        File.Copy(Path.Combine(BuildProgram.RepositoryRoot, "tests", "Build.Tests", "Integration", "Images", "python.Dockerfile"), Path.Combine(_directory, "python.Dockerfile"));
-        _matrix = Path.Combine(_directory, "images.json");
-        File.WriteAllText(_matrix, JsonSerializer.Serialize(new
-        {
-            repository = "trust-digest",
-            @base = new { repository = "trust-digest-base", tag = "bookworm", suite = "bookworm", packages = new[] { "python3", "python3-pip", "python-is-python3" } },
-            images = new[] { new { version = "3.11", dockerfile = "python.Dockerfile", architectures = new[] { "amd64" }, buildArgs = new { BASE_IMAGE = "{registry}/trust-digest-base:bookworm" } } },
-        }));
+        _matrix = DebianBase.WriteAmd64Matrix("trust-digest", "trust-digest-base");
+        _directory = Path.GetDirectoryName(_matrix)!;
         var baseImage = BuildProgram.Run([$"--matrix={_matrix}", $"--registry={_registry.Address}", "--target=BaseImage", "--tag-suffix=d0"]);
         Assert.That(baseImage.ExitCode, Is.EqualTo(0), baseImage.ToString());
 
@@ -53,12 +45,7 @@ public sealed class PushDigestTests
     [OneTimeTearDown]
     public void Stop()
     {
-        if (_registry is not null)
-        {
-            LocalImages.RemoveAll(_registry.Address);
-            _registry.Dispose();
-        }
-
+        LocalImages.StopWithImages(_registry);
         Directory.Delete(_directory, recursive: true);
         Directory.Delete(_tools, recursive: true);
     }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Build.Registry;
 using Build.Tests.Registry;
 using Build.Tests.Support;
@@ -22,26 +21,14 @@ public sealed class RegistryLoginTests
     {
         LocalRegistry.RequireInstalled(withAuth: true);
         _registry = await LocalRegistry.StartAsync(Login);
-        _directory = Directory.CreateTempSubdirectory("login-matrix-").FullName;
-        File.Copy(Path.Combine(BuildProgram.RepositoryRoot, "tests", "Build.Tests", "Integration", "Images", "python.Dockerfile"), Path.Combine(_directory, "python.Dockerfile"));
-        _matrix = Path.Combine(_directory, "images.json");
-        File.WriteAllText(_matrix, JsonSerializer.Serialize(new
-        {
-            repository = "trust-login",
-            @base = new { repository = "trust-login-base", tag = "bookworm", suite = "bookworm", packages = new[] { "python3", "python3-pip", "python-is-python3" } },
-            images = new[] { new { version = "3.11", dockerfile = "python.Dockerfile", architectures = new[] { "amd64" }, buildArgs = new { BASE_IMAGE = "{registry}/trust-login-base:bookworm" } } },
-        }));
+        _matrix = DebianBase.WriteAmd64Matrix("trust-login", "trust-login-base");
+        _directory = Path.GetDirectoryName(_matrix)!;
     }
 
     [OneTimeTearDown]
     public void Stop()
     {
-        if (_registry is not null)
-        {
-            LocalImages.RemoveAll(_registry.Address);
-            _registry.Dispose();
-        }
-
+        LocalImages.StopWithImages(_registry);
         Directory.Delete(_directory, recursive: true);
     }
 

@@ -62,6 +62,22 @@ public sealed class RegistryCredentialRulesTests
     }
 
     [Test]
+    public async Task Should_send_the_password_to_a_plain_http_realm_on_the_own_host_of_a_registry_given_as_http()
+    {
+        // The user chose plain HTTP for this registry and its login (http:// prefix): its own host may have the realm.
+        var handler = new StubHandler(request => request.RequestUri!.AbsolutePath == "/token"
+            ? StubHandler.Json(HttpStatusCode.OK, """{"token":"t"}""")
+            : request.Headers.Authorization?.ToString() == "Bearer t"
+                ? StubHandler.Json(HttpStatusCode.OK, "{}")
+                : Challenge("""Bearer realm="http://registry.example.com/token",service="registry.example.com" """));
+        using var client = new RegistryClient("http://registry.example.com", Login, handler, retry: RetryPolicy.Default.WithMaxAttempts(1));
+
+        await client.CheckAsync();
+
+        Assert.That(handler.Requests.Single(r => r.Uri.AbsolutePath == "/token").Authorization, Is.EqualTo(Basic));
+    }
+
+    [Test]
     public async Task Should_not_send_the_registrys_authorization_to_an_upload_location_on_another_host()
     {
         await using var server = await LoopbackServer.StartAsync(context => Registry(context, uploadHost: LoopbackServer.Other));
