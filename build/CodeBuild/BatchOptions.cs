@@ -7,17 +7,35 @@ using Cake.Core;
 namespace Build.CodeBuild;
 
 /// <summary>The arguments of the CodeBuild batch tasks, read once in Setup.</summary>
+/// <param name="AllowEditedBuildspec">LocalBatch runs buildspecs that differ from what Buildspec writes.</param>
 /// <param name="Isolation">How LocalBatch runs its nodes; null: in containers where they can run, else as processes.</param>
 /// <param name="BatchCache">Where LocalBatch keeps the nodes' CodeBuild cache; null: .artifacts/local-batch/cache.</param>
 public sealed record BatchOptions(
-    string BuildspecDirectory, BuildspecLayout Layout, string BatchBuildspec, int Parallel, string? CodeBuildProject, TimeSpan PollInterval,
-    LocalBatch.Isolation? Isolation = null, string? BatchCache = null)
+    string BuildspecDirectory,
+    BuildspecLayout Layout,
+    string BatchBuildspec,
+    int Parallel,
+    string? CodeBuildProject,
+    TimeSpan PollInterval,
+    bool AllowEditedBuildspec = false,
+    LocalBatch.Isolation? Isolation = null,
+    string? BatchCache = null)
 {
     public const string DefaultBuildspecDirectory = "buildspecs";
 
     public static BatchOptions Parse(ICakeContext context)
     {
         var directory = Argument(context, Arguments.BuildspecDirectory) ?? DefaultBuildspecDirectory;
+        var root = context.Environment.WorkingDirectory.FullPath;
+        var relative = Path.GetRelativePath(root, Path.GetFullPath(directory, root));
+        if (Path.IsPathRooted(relative) || relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            // CodeBuild finds a node's buildspec by its path from the source root; one outside the checkout does not exist there.
+            throw new CakeException(
+                $"--{Arguments.BuildspecDirectory} '{directory}' is outside the repository {root}: CodeBuild reads buildspecs by their path from the " +
+                $"source root, so they must be inside it (default --{Arguments.BuildspecDirectory}={DefaultBuildspecDirectory}).");
+        }
+
         var layout = new BuildspecLayout(
             Argument(context, Arguments.ManifestNodes) switch
             {
@@ -55,6 +73,7 @@ public sealed record BatchOptions(
             parallel,
             Argument(context, Arguments.CodeBuildProject),
             TimeSpan.FromSeconds(poll),
+            context.HasArgument(Arguments.AllowEditedBuildspec) && context.Argument(Arguments.AllowEditedBuildspec, "true").ToLowerInvariant() is "" or "true" or "1",
             Argument(context, Arguments.Isolation) is { } isolation ? LocalBatch.Isolations.Parse(isolation) : null,
             Argument(context, Arguments.BatchCache));
     }

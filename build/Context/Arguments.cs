@@ -28,4 +28,5 @@ public static class Arguments
     public const string BatchCache = "batch-cache";
     public const string CodeBuildProject = "codebuild-project";
     public const string PollInterval = "poll-interval";
+    public const string AllowEditedBuildspec = "allow-edited-buildspec";
 }

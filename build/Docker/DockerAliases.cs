@@ -28,7 +28,8 @@ public static class DockerAliases
     public static void DockerBuild(this ICakeContext context, string contextDirectory, DockerImageBuildSettings settings) =>
         new DockerImageBuilder(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).Build(contextDirectory, settings);
 
-    public static void DockerPush(this ICakeContext context, string reference, DockerImagePushSettings settings, Action<string>? onLine = null) =>
+    /// <returns>The digest the push reported, or null when docker printed none.</returns>
+    public static string? DockerPush(this ICakeContext context, string reference, DockerImagePushSettings settings, Action<string>? onLine = null) =>
         new DockerImagePusher(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).Push(reference, settings, onLine);
 
     public static void DockerPull(this ICakeContext context, string reference, DockerImagePullSettings settings) =>

@@ -30,9 +30,9 @@ public sealed class ProcessNodeHost(string sourceRoot) : INodeHost
 
     public Task<ProcessStartInfo> PrepareAsync(NodeRun run, string phasesScript, IReadOnlyDictionary<string, string> variables, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("bash")
+        // In a process group of its own (setsid), so that fast-fail's SIGTERM reaches the node's every process at once.
+        var start = new ProcessStartInfo(Setsid ?? "bash", Setsid is null ? [phasesScript] : ["bash", phasesScript])
         {
-            ArgumentList = { phasesScript },
             WorkingDirectory = sourceRoot,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -58,4 +58,6 @@ public sealed class ProcessNodeHost(string sourceRoot) : INodeHost
     }
 
     public Task FinishAsync(NodeRun run) => Task.CompletedTask;
+
+    private static readonly string? Setsid = new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
 }

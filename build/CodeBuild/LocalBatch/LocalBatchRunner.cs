@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Build.CodeBuild.Buildspecs;
 using Build.Context;
+using Build.Processes;
 
 namespace Build.CodeBuild.LocalBatch;
 
@@ -24,6 +25,9 @@ public sealed record LocalBatchSettings(string SourceRoot, int Parallel, string 
 /// </summary>
 public sealed partial class LocalBatchRunner(ParsedBatch batch, IReadOnlyDictionary<string, ParsedNodeBuildspec> buildspecs, LocalBatchSettings settings, INodeHost? host = null)
 {
+    /// <summary>How long a node stopped by fast-fail has, after SIGTERM, before it is killed.</summary>
+    public static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(10);
+
     private readonly object _gate = new();
     private readonly INodeHost _host = host ?? new ProcessNodeHost(settings.SourceRoot);
 
@@ -206,8 +210,20 @@ public sealed partial class LocalBatchRunner(ParsedBatch batch, IReadOnlyDiction
         }
         catch (OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
+            // SIGTERM first, to the whole tree (bash, ./build.sh, the program, docker): the program removes its private
+            // DOCKER_CONFIG before it exits. Whatever is still running after the grace period is killed.
+            ProcessTree.Signal(process.Id, ProcessTree.SigTerm);
+            using var grace = new CancellationTokenSource(StopGracePeriod);
+            try
+            {
+                await process.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None);
+            }
+
             lock (log)
             {
                 log.WriteLine("# stopped: fast-fail");

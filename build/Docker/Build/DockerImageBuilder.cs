@@ -49,7 +49,7 @@ public sealed class DockerImageBuilder(IFileSystem fileSystem, ICakeEnvironment 
 
         foreach (var tag in settings.Tags)
         {
-            builder.Append("--tag").Append(tag);
+            builder.Append("--tag").AppendQuoted(tag);
         }
 
         foreach (var (name, value) in settings.BuildArgs)
@@ -64,7 +64,7 @@ public sealed class DockerImageBuilder(IFileSystem fileSystem, ICakeEnvironment 
 
         foreach (var image in settings.CacheFrom)
         {
-            builder.Append("--cache-from").Append(image);
+            builder.Append("--cache-from").AppendQuoted(image);
         }
 
         if (settings.ImageIdFile is not null)

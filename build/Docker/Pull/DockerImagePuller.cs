@@ -25,7 +25,7 @@ public sealed class DockerImagePuller(IFileSystem fileSystem, ICakeEnvironment e
             builder.Append("--quiet");
         }
 
-        builder.Append(reference);
+        builder.AppendQuoted(reference);
         return builder;
     }
 }

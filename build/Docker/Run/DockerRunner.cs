@@ -40,7 +40,7 @@ public sealed class DockerRunner(IFileSystem fileSystem, ICakeEnvironment enviro
             builder.Append("--entrypoint").AppendQuoted(settings.Entrypoint);
         }
 
-        builder.Append(image);
+        builder.AppendQuoted(image);
         foreach (var argument in command)
         {
             builder.AppendQuoted(argument);
