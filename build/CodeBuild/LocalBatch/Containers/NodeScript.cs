@@ -93,7 +93,7 @@ public static class NodeScript
                 if [[ $status -eq 0 ]]; then
                   present=(); for path in "${paths[@]}"; do [[ -e "$path" ]] && present+=("$path"); done
                   started=$EPOCHREALTIME
-                  partial="{{CacheFolder}}/.$key.$$.partial"
+                  partial="{{CacheFolder}}/.$key.$(hostname).partial"   # hostname: the container id ($$ is 1 in every node)
                   if tar -cf "$partial" "${present[@]}" && mv "$partial" "{{CacheFolder}}/$key.tar"; then
                     note "cache saved to $key in $(elapsed "$started") s (${present[*]})"
                   else
