@@ -262,10 +262,12 @@ JSON
   for _ in $(seq 50); do curl -fs "http://127.0.0.1:$g_port/v2/" >/dev/null && break; sleep 0.1; done
   DOCKER_HOST= "$root/build.sh" --target=BaseImage --matrix="$g/ctx/images.json" --registry="127.0.0.1:$g_port" --install-prerequisites=false > "$g/base.log" 2>&1 \
     || { cat "$g/base.log"; exit 1; }
-  "$root/build.sh" --target=Buildspec --matrix="$g/ctx/images.json" --buildspec-dir="$g/ctx/buildspecs" > /dev/null
+  # The buildspecs inside the repository, where CodeBuild reads them (Buildspec refuses a folder outside it).
+  g_buildspecs="$root/.artifacts/bench/g-$$"
+  "$root/build.sh" --target=Buildspec --matrix="$g/ctx/images.json" --buildspec-dir="$g_buildspecs" > /dev/null
   for i in $(seq "${G_RUNS:-1}"); do
     DOCKER_HOST= DOTNET_INSTALL_SCRIPT_URL="file://$fm_feed/dotnet-install.sh" "$root/build.sh" --target=LocalBatch --matrix="$g/ctx/images.json" \
-      --buildspec="$g/ctx/buildspecs/batch.yml" --registry="127.0.0.1:$g_port" --tag-suffix="g$i" --parallel=2 --isolation=container \
+      --buildspec="$g_buildspecs/batch.yml" --registry="127.0.0.1:$g_port" --tag-suffix="g$i" --parallel=2 --isolation=container \
       --batch-cache="$g/cache-$i" > "$g/batch-$i.log" 2>&1 || { tail -n 40 "$g/batch-$i.log" >&2; echo "bench: the (g) batch failed" >&2; exit 1; }
     if [[ -n "${BENCH_LOGS:-}" ]]; then mkdir -p "$BENCH_LOGS"; cp "$g/batch-$i.log" "$BENCH_LOGS/g-$i.log"; fi
     read -r wall sum < <(python3 - "$(sed -n 's/.*node logs in \([^ ]*\).*/\1/p' "$g/batch-$i.log" | head -n 1)/summary.json" <<'PY'
@@ -279,6 +281,7 @@ PY
     echo "bench: (g) batch $i: wall $wall s, nodes' sum $sum s" >&2
     suite_times[g]+="$wall "; shell_times[g]+="$sum "
   done
+  rm -rf "$g_buildspecs"
 fi
 
 previous="$(cat "$out" 2>/dev/null || true)"
