@@ -60,6 +60,8 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
             context.Information("ECR mode: region {0}{1}.", aws.RegionName, options.Registry is null ? ", registry from GetAuthorizationToken" : ", registry " + options.Registry);
         }
 
+        SigningKeys.Setup(context, options, tasks);
+
         if (codeBuild.Describe() is { } node)
         {
             // In a node, --arch and --python-version come from the node's variables (ARCH, VERSION).
