@@ -89,6 +89,28 @@ public sealed class SigningKeys : IDisposable
         }
     }
 
+    /// <summary>
+    /// Restore's part: the signing key signs a probe that its public half verifies, before anything is pushed (for a KMS
+    /// key: it exists, is an ECC_NIST_P256 signing key, and this identity may call GetPublicKey and Sign).
+    /// </summary>
+    public async Task CheckAsync(Action<string> log, CancellationToken ct = default)
+    {
+        if (Signer is null)
+        {
+            return;
+        }
+
+        var probe = "python-images signing check"u8.ToArray();
+        var verifier = await Signer.GetVerifierAsync(ct).ConfigureAwait(false);
+        var signature = await Signer.SignAsync(probe, ct).ConfigureAwait(false);
+        if (!verifier.Verify(probe, signature))
+        {
+            throw new CakeException($"{Signer.Description} made a signature its own public key does not verify: check the key.");
+        }
+
+        log($"Signing key {Signer.Description} signs and verifies.");
+    }
+
     /// <summary>Whether a signing key is given at all (for --dryrun's plan, which reads none).</summary>
     public static bool IsConfigured(BuildOptions options, ICakeEnvironment environment) =>
         options.SigningKey is not null || !string.IsNullOrWhiteSpace(environment.GetEnvironmentVariable(EnvVars.SigningKey));
