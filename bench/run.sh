@@ -70,6 +70,13 @@ JSON
 }
 matrix debian.Dockerfile > "$ctx/images.json"
 matrix copy.Dockerfile | sed 's/"python"/"python-copy"/' > "$ctx/copy.json"
+# (s), (s'): the nodes of (b) and (b') with and without a signing key, each pair in repositories of its own (so that a
+# signed node's previous image is a signed one, as in a batch that always signs). The key is the bench's own.
+for kind in signed unsigned; do
+  matrix debian.Dockerfile | sed "s/\"python\"/\"python-$kind\"/" > "$ctx/$kind.json"
+  matrix copy.Dockerfile | sed "s/\"python\"/\"python-copy-$kind\"/" > "$ctx/copy-$kind.json"
+done
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$work/cosign.key.pem" 2>/dev/null
 base="$registry/debian-python:bookworm"
 
 "$root/build.sh" --description > /dev/null   # builds the program once if its sources changed
@@ -109,7 +116,17 @@ shell_manifest() {
   done
 }
 
-declare -A suite_times shell_times
+declare -A suite_times shell_times diff_times
+# signed_node MATRIX SUFFIX [--signing-key=…]: a fresh image (the context file changes) pushed by one node, timed; then
+# its manifest node (untimed) makes it the next iteration's previous image.
+signed_node() {
+  local matrix=$1 suffix=$2 t; shift 2
+  echo "$suffix $(now)" > "$ctx/run-id.txt"
+  empty_cache
+  t=$(time_of suite --matrix="$ctx/$matrix" --target=PushImage --arch=amd64 --tag-suffix="$suffix" "$@")
+  time_of suite --matrix="$ctx/$matrix" --target=PushManifest --tag-suffix="$suffix" --allow-partial "$@" > /dev/null
+  echo "$t"
+}
 
 # (a) warm start on a task that does nothing (--description), ./build.sh vs dotnet run --project build.
 dotnet run --project "$root/build" -- --description > /dev/null 2>&1
@@ -145,6 +162,18 @@ for i in $(seq "$runs"); do
   empty_cache; suite_times[c]+="$(time_of suite --target=PushImage --arch=amd64 --tag-suffix="c$i") "
   empty_cache; shell_times[c]+="$(time_of shell_node "c$i") "
 
+  # (s) and (s'): the cost of signing, SBOM and provenance per arch image: each node with and without a key,
+  # alternating which goes first; the difference within each pair is the cost.
+  for m in "" copy-; do
+    if (( i % 2 )); then
+      sw=$(signed_node "${m}signed.json" "s$i" --signing-key="$work/cosign.key.pem"); su=$(signed_node "${m}unsigned.json" "s$i")
+    else
+      su=$(signed_node "${m}unsigned.json" "s$i"); sw=$(signed_node "${m}signed.json" "s$i" --signing-key="$work/cosign.key.pem")
+    fi
+    key=s${m:+p}
+    suite_times[$key]+="$sw "; shell_times[$key]+="$su "; diff_times[$key]+="$(echo "$sw - $su" | bc -l) "
+  done
+
   # (d) the manifest node for the same images: the suite's PushManifest vs docker manifest create/annotate/push.
   # The arm64v8 node of this suffix runs first, unmeasured (its inputs are those of an image pushed before, or a
   # build under qemu the first time).
@@ -158,6 +187,14 @@ for i in $(seq "$runs"); do
   fi
 done
 
+# cost KEY WHAT: a node with a key vs the same node without; the target is on the median difference of the pairs.
+cost() {
+  local key=$1 what=$2 s h d
+  s=$(tr ' ' '\n' <<<"${suite_times[$key]}" | grep . | median)
+  h=$(tr ' ' '\n' <<<"${shell_times[$key]}" | grep . | median)
+  d=$(tr ' ' '\n' <<<"${diff_times[$key]}" | grep . | median)
+  printf '| (%s) %s | %.2f s (%+.2f s) | %.2f s | %.2f | ≤ +0.5 s per arch image |\n' "${key/sp/s\'}" "$what" "$s" "$d" "$h" "$(echo "$s / $h" | bc -l)"
+}
 row() {
   local key=$1 what=$2 target=$3 s h
   s=$(tr ' ' '\n' <<<"${suite_times[$key]}" | grep . | median)
@@ -174,6 +211,8 @@ row() {
   row bb "the same, the fresh image with a new layer (the Dockerfile copies the changed file), so TestImage runs" "(none; shows TestImage's cost)"
   row c "same node rerun, unchanged inputs, empty cache: \`--target=PushImage\` vs \`docker build\` + \`docker push\`" "≤ 0.1"
   row d "manifest node, lists version.suffix and version over amd64 + arm64v8: \`--target=PushManifest\` vs \`docker manifest create/annotate/push\` per list" "≤ 1.0"
+  cost s "signing + SBOM + provenance per arch image, the node of (b) (TestImage does not run: the SBOM is the previous image's): \`--signing-key\` vs none"
+  cost sp "the same for the node of (b') (TestImage runs and lists the packages in its container)"
 } > "$out"
 cat "$out"
 
