@@ -29,7 +29,7 @@ public sealed class BuildState
     public List<SignedArtifact> Signed { get; } = [];
 }
 
-/// <param name="What">e.g. "signed (.sig, 1 new)", "attested SBOM + provenance (.att)".</param>
+/// <param name="What">"signed (.sig)" or "SBOM + SLSA provenance (.att)".</param>
 /// <param name="Digest">The .sig or .att manifest's digest.</param>
 public sealed record SignedArtifact(string Reference, string What, string Digest);
 

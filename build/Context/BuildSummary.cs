@@ -23,7 +23,7 @@ public static class BuildSummary
 
         if (context.Signing.Signer is null && (state.Pushed.Count > 0 || state.Published.Count > 0))
         {
-            rows.Add(("(every image and list above)", "NOT signed: no --signing-key or SIGNING_KEY", "no .sig, no SBOM, no provenance"));
+            rows.Add(("(the images and lists above)", "NOT signed: no --signing-key or SIGNING_KEY", "(no .sig, no SBOM, no provenance)"));
         }
 
         var imageWidth = Math.Max("Image".Length, rows.Max(r => r.Image.Length));

@@ -56,8 +56,8 @@ public static class ArchImageSupplyChain
         context.Information(
             "Signed {0} ({1}, {2}) and attested its SBOM ({3} components, {4}) and SLSA provenance ({5})",
             reference, image, Describe(attached.Signature), attached.SbomComponents, attached.SbomMethod, Describe(attached.Attestations));
-        context.State.Signed.Add(new SignedArtifact(reference, $"signed: {attached.Signature.Tag}", attached.Signature.ManifestDigest));
-        context.State.Signed.Add(new SignedArtifact(reference, $"SBOM + provenance: {attached.Attestations.Tag}", attached.Attestations.ManifestDigest));
+        context.State.Signed.Add(new SignedArtifact(reference, "signed (.sig)", attached.Signature.ManifestDigest));
+        context.State.Signed.Add(new SignedArtifact(reference, "SBOM + SLSA provenance (.att)", attached.Attestations.ManifestDigest));
     }
 
     /// <summary>PushImage, for an image reused by its inputs hash: its signature is per digest (made again only if missing), its attestations stay.</summary>
@@ -85,7 +85,7 @@ public static class ArchImageSupplyChain
                 reference, image, Arguments.SigningKey);
         }
 
-        context.State.Signed.Add(new SignedArtifact(reference, $"signed: {signature.Tag}", signature.ManifestDigest));
+        context.State.Signed.Add(new SignedArtifact(reference, "signed (.sig)", signature.ManifestDigest));
     }
 
     /// <summary>What the provenance records of the build of <paramref name="target"/>.</summary>

@@ -1,4 +1,3 @@
-using Build.Attestations.Provenance;
 using Build.Attestations.Verification;
 using Build.Context;
 using Build.Images;

@@ -20,7 +20,7 @@ public static class ManifestListSupplyChain
         var reference = context.Tags.Reference(context.Tags.VersionTag(version));
         var signed = await new CosignStore(context.RegistryClient, context.Tags.Repository).SignAsync(digest, context.Tags.Name, signer);
         context.Information("{0} {1}: signature {2}", reference, digest, signed.Added == 0 ? $"already in {signed.Tag}" : $"added to {signed.Tag}");
-        context.State.Signed.Add(new SignedArtifact(reference, $"signed: {signed.Tag}", signed.ManifestDigest));
+        context.State.Signed.Add(new SignedArtifact(reference, "signed (.sig)", signed.ManifestDigest));
     }
 
     /// <summary>Copies the signatures and attestations of every arch image of <paramref name="list"/> and of the list itself.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Build.Attestations.Provenance;
 using Build.Attestations.Sbom;
 using Build.Signing;
