@@ -70,16 +70,9 @@ public static class CycloneDx
             ["version"] = 1,
             ["metadata"] = new JsonObject
             {
-                ["timestamp"] = timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                ["timestamp"] = Timestamp(timestamp),
                 ["tools"] = new JsonObject { ["components"] = new JsonArray(new JsonObject { ["type"] = "application", ["name"] = tool }) },
-                ["component"] = new JsonObject
-                {
-                    ["type"] = "container",
-                    ["bom-ref"] = $"{imageName}@{digest}",
-                    ["name"] = imageName,
-                    ["version"] = digest,
-                    ["hashes"] = new JsonArray(new JsonObject { ["alg"] = "SHA-256", ["content"] = digest["sha256:".Length..] }),
-                },
+                ["component"] = ImageComponent(imageName, digest),
                 ["properties"] = properties,
             },
             ["components"] = components,
@@ -91,6 +84,18 @@ public static class CycloneDx
 
         return bom;
     }
+
+    /// <summary>The image an SBOM describes: metadata.component, of type container, its version the digest.</summary>
+    public static JsonObject ImageComponent(string imageName, string digest) => new()
+    {
+        ["type"] = "container",
+        ["bom-ref"] = $"{imageName}@{digest}",
+        ["name"] = imageName,
+        ["version"] = digest,
+        ["hashes"] = new JsonArray(new JsonObject { ["alg"] = "SHA-256", ["content"] = digest["sha256:".Length..] }),
+    };
+
+    public static string Timestamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>pkg:deb/debian/python3.11@3.11.2-6?arch=amd64&amp;distro=debian-12, pkg:rpm/amzn/…, pkg:pypi/pip@23.0.1.</summary>
     public static string Purl(Package package, OsRelease? os)

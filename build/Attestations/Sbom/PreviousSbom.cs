@@ -46,15 +46,8 @@ public static class PreviousSbom
         copy["serialNumber"] = "urn:uuid:" + Guid.NewGuid();
         var metadata = copy["metadata"] as JsonObject ?? [];
         copy["metadata"] = metadata;
-        metadata["timestamp"] = timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        metadata["component"] = new JsonObject
-        {
-            ["type"] = "container",
-            ["bom-ref"] = $"{imageName}@{digest}",
-            ["name"] = imageName,
-            ["version"] = digest,
-            ["hashes"] = new JsonArray(new JsonObject { ["alg"] = "SHA-256", ["content"] = digest["sha256:".Length..] }),
-        };
+        metadata["timestamp"] = CycloneDx.Timestamp(timestamp);
+        metadata["component"] = CycloneDx.ImageComponent(imageName, digest);
         var properties = metadata["properties"] as JsonArray ?? [];
         metadata["properties"] = properties;
         properties.Add(new JsonObject { ["name"] = "python-images:sbom:same-layers-as", ["value"] = previousDigest });
