@@ -67,6 +67,13 @@ public sealed class SigningKeys : IDisposable
     public static void Setup(BuildContext context, BuildOptions options, IReadOnlyCollection<string> tasks)
     {
         var verifies = options.Verify || tasks.Contains(TaskNames.VerifyImage, StringComparer.OrdinalIgnoreCase);
+        if (options.Verify && !tasks.Contains(TaskNames.PushManifest, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new CakeException(
+                $"--{Arguments.Verify} is the last step of {TaskNames.PushManifest} (and {TaskNames.Publish}), which this run does not include: " +
+                $"run --target={TaskNames.VerifyImage} to verify on its own.");
+        }
+
         if (options.DryRun || !tasks.Intersect(TaskNames.UseSigningKey, StringComparer.OrdinalIgnoreCase).Any())
         {
             return;
