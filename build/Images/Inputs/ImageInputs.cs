@@ -14,6 +14,11 @@ public sealed record ImageInputs(string Hash, string Tag)
     /// <summary>Each base as the Dockerfile names it (ARGs applied) and the digest its registry gave: the provenance's bases.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Bases { get; init; } = [];
 
+    // The bases are in the hash: equal hashes are equal inputs (a list would compare by reference).
+    public bool Equals(ImageInputs? other) => other is not null && Hash == other.Hash && Tag == other.Tag;
+
+    public override int GetHashCode() => HashCode.Combine(Hash, Tag);
+
     /// <summary>The label that records the hash in the image.</summary>
     public const string Label = "org.python-images.inputs.sha256";
 
