@@ -340,7 +340,7 @@ row() {
   printf '| (%s) %s | %.2f s | %.2f s | %.2f | %s |\n' "${key/bb/b\'}" "$what" "$s" "$h" "$(echo "$s / $h" | bc -l)" "$target"
 }
 {
-  stamp="Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, Docker $(docker version --format '{{.Server.Version}}'), medians of $runs runs ((a): $warm_runs, (e): ${E_RUNS:-3})"
+  stamp="Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, Docker $(docker version --format '{{.Server.Version}}'), medians of $runs runs ((a): $warm_runs, (e): ${E_RUNS:-3}, (g): ${G_RUNS:-1})"
   if [[ "$measures" != " a b c d e f s g " ]]; then
     echo "$stamp: rows$(tr -s ' ' <<<"$measures" | sed 's/ $//; s/ \([a-z]\)/ (\1)/g'). The other rows: $(grep -m1 '^Measured' <<<"$previous" | sed 's/^Measured //; s/ UTC.*/ UTC/')."
   else
