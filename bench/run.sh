@@ -6,7 +6,7 @@
 #   bench/run.sh            # RUNS=5 (warm start: WARM_RUNS=10)
 #   RUNS=3 bench/run.sh
 #   BENCH_LOGS=/tmp/logs bench/run.sh   # keeps every measured command's output
-#   MEASURES="a f" bench/run.sh          # only these measures (a b c d e f s; b also gives b', s also s'); the table keeps the other
+#   MEASURES="a f" bench/run.sh          # only these measures (a b c d e f s g; b also gives b', s also s'); the table keeps the other
 #                                        # rows of the last results.md. (a) and (f) need no Docker engine of the bench's own.
 #
 # Every node starts with an empty Docker cache, as a CodeBuild node does: the bench starts a Docker engine of its own
@@ -20,13 +20,14 @@ warm_runs="${WARM_RUNS:-10}"
 out="$root/bench/results.md"
 work="$(mktemp -d /tmp/bench-XXXXXX)"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 NO_COLOR=1
-measures=" ${MEASURES:-a b c d e f s} "
+measures=" ${MEASURES:-a b c d e f s g} "
 measures="${measures//,/ }"
 measured() { [[ "$measures" == *" $1 "* ]]; }
 needs_engine() { measured b || measured c || measured d || measured s; }
-registry_pid="" dockerd_pid="" bench_bridge=""
+registry_pid="" dockerd_pid="" bench_bridge="" g_registry_pid=""
 cleanup() {
   [[ -n "$registry_pid" ]] && kill "$registry_pid" 2>/dev/null || true
+  [[ -n "$g_registry_pid" ]] && kill "$g_registry_pid" 2>/dev/null || true
   [[ -n "$dockerd_pid" ]] && kill "$dockerd_pid" 2>/dev/null && wait "$dockerd_pid" 2>/dev/null || true
   [[ -n "$bench_bridge" ]] && ip link delete "$bench_bridge" 2>/dev/null || true
   rm -rf "$work"
@@ -264,6 +265,54 @@ if measured e; then
   done
 fi
 
+# (g) LocalBatch as CodeBuild runs it: 2 versions × 2 arches (4 build nodes, then 2 manifest nodes; --parallel=2), each
+# node in its own fresh container with its own dockerd, on this machine's engine (not the bench's: the nodes need the
+# NAT of the batch's network to reach the package feeds). Wall time from the first node's start to the last node's end
+# over the sum of the nodes' times, both from summary.json: 1.0 is one node at a time. Each batch starts with an empty
+# CodeBuild cache (its first nodes install the SDK from the stand-in and compile the program). G_RUNS (default 1).
+if measured g; then
+  # shellcheck source=tests/fresh-machine/lib.sh
+  source "$root/tests/fresh-machine/lib.sh"
+  fm_prepare_feed
+  g="$work/g"
+  mkdir -p "$g/registry" "$g/ctx"
+  g_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  printf 'version: 0.1\nlog: { level: error, accesslog: { disabled: true } }\nstorage: { filesystem: { rootdirectory: %s } }\nhttp: { addr: 127.0.0.1:%s }\n' \
+    "$g/registry/data" "$g_port" > "$g/registry/config.yml"
+  docker-registry serve "$g/registry/config.yml" > "$g/registry/log" 2>&1 &
+  g_registry_pid=$!
+  cp "$root/tests/Build.Tests/Integration/Images/python.Dockerfile" "$g/ctx/"
+  cat > "$g/ctx/images.json" <<JSON
+{ "repository": "python-g",
+  "base": { "repository": "debian-python", "tag": "bookworm", "suite": "bookworm", "packages": ["python3", "python3-pip", "python-is-python3"] },
+  "images": [
+    { "version": "3.11", "dockerfile": "python.Dockerfile", "architectures": ["amd64", "arm64v8"], "buildArgs": { "BASE_IMAGE": "{registry}/debian-python:bookworm" } },
+    { "version": "3.11.2", "dockerfile": "python.Dockerfile", "architectures": ["amd64", "arm64v8"], "buildArgs": { "BASE_IMAGE": "{registry}/debian-python:bookworm" } } ] }
+JSON
+  for _ in $(seq 50); do curl -fs "http://127.0.0.1:$g_port/v2/" >/dev/null && break; sleep 0.1; done
+  DOCKER_HOST= "$root/build.sh" --target=BaseImage --matrix="$g/ctx/images.json" --registry="127.0.0.1:$g_port" --install-prerequisites=false > "$g/base.log" 2>&1 \
+    || { cat "$g/base.log"; exit 1; }
+  # The buildspecs inside the repository, where CodeBuild reads them (Buildspec refuses a folder outside it).
+  g_buildspecs="$root/.artifacts/bench/g-$$"
+  "$root/build.sh" --target=Buildspec --matrix="$g/ctx/images.json" --buildspec-dir="$g_buildspecs" > /dev/null
+  for i in $(seq "${G_RUNS:-1}"); do
+    DOCKER_HOST= DOTNET_INSTALL_SCRIPT_URL="file://$fm_feed/dotnet-install.sh" "$root/build.sh" --target=LocalBatch --matrix="$g/ctx/images.json" \
+      --buildspec="$g_buildspecs/batch.yml" --registry="127.0.0.1:$g_port" --tag-suffix="g$i" --parallel=2 --isolation=container \
+      --batch-cache="$g/cache-$i" > "$g/batch-$i.log" 2>&1 || { tail -n 40 "$g/batch-$i.log" >&2; echo "bench: the (g) batch failed" >&2; exit 1; }
+    if [[ -n "${BENCH_LOGS:-}" ]]; then mkdir -p "$BENCH_LOGS"; cp "$g/batch-$i.log" "$BENCH_LOGS/g-$i.log"; fi
+    read -r wall sum < <(python3 - "$(sed -n 's/.*node logs in \([^ ]*\).*/\1/p' "$g/batch-$i.log" | head -n 1)/summary.json" <<'PY'
+import json, sys
+from datetime import datetime
+nodes = json.load(open(sys.argv[1]))
+times = [(datetime.fromisoformat(n["started"]), datetime.fromisoformat(n["ended"])) for n in nodes]
+print((max(e for _, e in times) - min(s for s, _ in times)).total_seconds(), sum((e - s).total_seconds() for s, e in times))
+PY
+)
+    echo "bench: (g) batch $i: wall $wall s, nodes' sum $sum s" >&2
+    suite_times[g]+="$wall "; shell_times[g]+="$sum "
+  done
+  rm -rf "$g_buildspecs"
+fi
 
 previous="$(cat "$out" 2>/dev/null || true)"
 
@@ -291,8 +340,8 @@ row() {
   printf '| (%s) %s | %.2f s | %.2f s | %.2f | %s |\n' "${key/bb/b\'}" "$what" "$s" "$h" "$(echo "$s / $h" | bc -l)" "$target"
 }
 {
-  stamp="Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, Docker $(docker version --format '{{.Server.Version}}'), medians of $runs runs ((a): $warm_runs, (e): ${E_RUNS:-3})"
-  if [[ "$measures" != " a b c d e f s " ]]; then
+  stamp="Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, Docker $(docker version --format '{{.Server.Version}}'), medians of $runs runs ((a): $warm_runs, (e): ${E_RUNS:-3}, (g): ${G_RUNS:-1})"
+  if [[ "$measures" != " a b c d e f s g " ]]; then
     echo "$stamp: rows$(tr -s ' ' <<<"$measures" | sed 's/ $//; s/ \([a-z]\)/ (\1)/g'). The other rows: $(grep -m1 '^Measured' <<<"$previous" | sed 's/^Measured //; s/ UTC.*/ UTC/')."
   else
     echo "$stamp."
@@ -315,6 +364,7 @@ row() {
   row f "edit loop, one \`.cs\` file of build/ changed: \`./build.sh --description\` (plain build, then the run) vs \`dotnet build\` + \`dotnet Build.dll --description\`" "≤ 1.3, with (a) ≤ 0.5 s"
   cost s "signing + SBOM + provenance per arch image, the node of (b) (TestImage does not run: the SBOM is the previous image's): \`--signing-key\` vs none"
   cost sp "the same for the node of (b') (TestImage runs and lists the packages in its container)"
+  row g "LocalBatch 2 versions × 2 arches in containers (each node its own container and dockerd, empty CodeBuild cache, --parallel=2): wall time (suite) vs the sum of its nodes' times (baseline)" "≤ 0.65"
 } > "$out"
 cat "$out"
 

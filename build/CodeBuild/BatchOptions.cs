@@ -8,6 +8,8 @@ namespace Build.CodeBuild;
 
 /// <summary>The arguments of the CodeBuild batch tasks, read once in Setup.</summary>
 /// <param name="AllowEditedBuildspec">LocalBatch runs buildspecs that differ from what Buildspec writes.</param>
+/// <param name="Isolation">How LocalBatch runs its nodes; null: in containers where they can run, else as processes.</param>
+/// <param name="BatchCache">Where LocalBatch keeps the nodes' CodeBuild cache; null: .artifacts/local-batch/cache.</param>
 public sealed record BatchOptions(
     string BuildspecDirectory,
     BuildspecLayout Layout,
@@ -15,7 +17,9 @@ public sealed record BatchOptions(
     int Parallel,
     string? CodeBuildProject,
     TimeSpan PollInterval,
-    bool AllowEditedBuildspec = false)
+    bool AllowEditedBuildspec = false,
+    LocalBatch.Isolation? Isolation = null,
+    string? BatchCache = null)
 {
     public const string DefaultBuildspecDirectory = "buildspecs";
 
@@ -69,7 +73,9 @@ public sealed record BatchOptions(
             parallel,
             Argument(context, Arguments.CodeBuildProject),
             TimeSpan.FromSeconds(poll),
-            context.HasArgument(Arguments.AllowEditedBuildspec) && context.Argument(Arguments.AllowEditedBuildspec, "true").ToLowerInvariant() is "" or "true" or "1");
+            context.HasArgument(Arguments.AllowEditedBuildspec) && context.Argument(Arguments.AllowEditedBuildspec, "true").ToLowerInvariant() is "" or "true" or "1",
+            Argument(context, Arguments.Isolation) is { } isolation ? LocalBatch.Isolations.Parse(isolation) : null,
+            Argument(context, Arguments.BatchCache));
     }
 
     private static string? Argument(ICakeContext context, string name) =>

@@ -29,6 +29,8 @@ public static class Arguments
     public const string GroupBy = "group-by";
     public const string Buildspec = "buildspec";
     public const string Parallel = "parallel";
+    public const string Isolation = "isolation";
+    public const string BatchCache = "batch-cache";
     public const string CodeBuildProject = "codebuild-project";
     public const string PollInterval = "poll-interval";
     public const string AllowEditedBuildspec = "allow-edited-buildspec";

@@ -1,5 +1,6 @@
 using Build.CodeBuild.Buildspecs;
 using Build.CodeBuild.LocalBatch;
+using Build.CodeBuild.LocalBatch.Containers;
 using Build.Context;
 using Cake.Common.Diagnostics;
 using Cake.Core;
@@ -9,14 +10,15 @@ using Spectre.Console;
 namespace Build.Tasks;
 
 [TaskName(TaskNames.LocalBatch)]
-[TaskDescription("Runs the batch buildspec's build-graph here: each node a ./build.sh child with its variables, in parallel where independent (--parallel=N)")]
+[TaskDescription("Runs the batch buildspec's build-graph here as CodeBuild would: each node in its own fresh container (--isolation=container, the default where it can run) or as a ./build.sh child (--isolation=process), in parallel where independent (--parallel=N)")]
 public sealed class LocalBatchTask : AsyncFrostingTask<BuildContext>, IPlannedTask
 {
     public IEnumerable<string> Plan(BuildContext context)
     {
         var paths = new SourcePaths(context.Environment.WorkingDirectory.FullPath);
         var (batch, buildspecs) = BuildspecSet.Read(context.Batch.BatchBuildspec, paths);
-        yield return $"{batch.File}: {batch.Nodes.Count} node(s), up to {context.Batch.Parallel} at once, one ARCH at a time{(batch.FastFail ? ", fast-fail" : string.Empty)}";
+        var isolation = context.Batch.Isolation is { } chosen ? Isolations.Name(chosen) : $"{Isolations.ContainerName} where it can run, else {Isolations.ProcessName}";
+        yield return $"{batch.File}: {batch.Nodes.Count} node(s), up to {context.Batch.Parallel} at once, isolation {isolation}{(batch.FastFail ? ", fast-fail" : string.Empty)}";
         foreach (var node in batch.Nodes)
         {
             var commands = node.Buildspec is { } file && buildspecs.TryGetValue(file, out var parsed) ? string.Join(" && ", parsed.Buildspec.Commands) : "(no buildspec)";
@@ -43,10 +45,15 @@ public sealed class LocalBatchTask : AsyncFrostingTask<BuildContext>, IPlannedTa
             ThrowIfEdited(context, batch, paths);
         }
 
-        var logs = Path.Combine(paths.Root, ".artifacts", "local-batch", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", System.Globalization.CultureInfo.InvariantCulture));
-        var runner = new LocalBatchRunner(batch, buildspecs, new LocalBatchSettings(paths.Root, context.Batch.Parallel, logs, NodeEnvironment(context)));
-        context.Information("Running {0}: {1} node(s), up to {2} at once{3}; node logs in {4}",
-            batch.File, runner.Nodes.Count, context.Batch.Parallel, batch.FastFail ? ", fast-fail" : string.Empty, logs);
+        var batchId = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", System.Globalization.CultureInfo.InvariantCulture);
+        var logs = Path.Combine(paths.Root, ".artifacts", "local-batch", batchId);
+        var environment = NodeEnvironment(context);
+        await using var containers = await LocalBatchContainers.StartAsync(
+            context, context.Batch.Isolation, context.Batch.BatchCache, context.Options.MatrixPath, batchId, paths.Root, logs, environment, buildspecs);
+        var runner = new LocalBatchRunner(batch, buildspecs, new LocalBatchSettings(paths.Root, context.Batch.Parallel, logs, environment), containers?.Host);
+        context.Information("Running {0}: {1} node(s), up to {2} at once{3}, {4}; node logs in {5}",
+            batch.File, runner.Nodes.Count, context.Batch.Parallel, batch.FastFail ? ", fast-fail" : string.Empty,
+            containers is null ? "as processes on this machine's engine, one ARCH at a time" : $"each in its own container on network {containers.NetworkName}", logs);
 
         await new BatchProgressView(AnsiConsole.Console, line => context.Information("{0}", line)).ShowAsync(runner.Nodes, async onChange =>
         {

@@ -34,11 +34,13 @@ public sealed class BatchProgressView(IAnsiConsole console, Action<string> write
         $"[{DateTime.UtcNow:HH:mm:ss}] {node.Identifier} {NodeRun.StatusName(node.State)}" +
         (node.IsDone && node.Started is not null ? $" after {BatchReport.Format(node.Elapsed(node.Ended ?? DateTimeOffset.UtcNow))}" : string.Empty) +
         (node.Reason is null ? string.Empty : $" ({node.Reason})") +
+        (node.ContainerId is null ? string.Empty : $", container {node.ShortContainerId}") +
+        (node.IsDone && node.CacheTimes() != "-" ? $", cache {node.CacheTimes()}" : string.Empty) +
         (node.State == NodeState.InProgress ? $", log {node.LogPath}" : string.Empty);
 
     private static Table Render(IReadOnlyList<NodeRun> nodes)
     {
-        var table = new Table().AddColumns("Node", "Status", "Elapsed", "Depends on");
+        var table = new Table().AddColumns("Node", "Status", "Elapsed", "Container", "Cache", "Depends on");
         var now = DateTimeOffset.UtcNow;
         foreach (var node in nodes)
         {
@@ -54,6 +56,8 @@ public sealed class BatchProgressView(IAnsiConsole console, Action<string> write
                 Markup.Escape(node.Identifier),
                 $"[{color}]{NodeRun.StatusName(node.State)}[/]",
                 node.Started is null ? "-" : BatchReport.Format(node.Elapsed(now)),
+                node.ShortContainerId,
+                node.CacheTimes(),
                 Markup.Escape(string.Join(", ", node.Node.Dependencies)));
         }
 

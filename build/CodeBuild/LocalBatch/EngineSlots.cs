@@ -5,9 +5,10 @@ namespace Build.CodeBuild.LocalBatch;
 /// ARCH at a time. In CodeBuild every node has its own engine; here they share one, and the classic builder resolves
 /// FROM through the local tag, so an arm64 pull of a base can replace the amd64 one under an amd64 build running at
 /// the same moment (BuildImage then fails: "was built for linux/arm64/v8, not linux/amd64"). Nodes without ARCH
-/// (manifest nodes build nothing) are admitted with any.
+/// (manifest nodes build nothing) are admitted with any. Nodes in containers of their own have an engine each: then only
+/// the count holds.
 /// </summary>
-public sealed class EngineSlots(int parallel)
+public sealed class EngineSlots(int parallel, bool oneArchAtATime = true)
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, int> _byArch = new(StringComparer.Ordinal);
@@ -21,7 +22,7 @@ public sealed class EngineSlots(int parallel)
             Task changed;
             lock (_gate)
             {
-                var otherArch = arch is not null && _byArch.Any(a => a.Key != arch && a.Value > 0);
+                var otherArch = oneArchAtATime && arch is not null && _byArch.Any(a => a.Key != arch && a.Value > 0);
                 if (_running < parallel && !otherArch)
                 {
                     _running++;

@@ -19,14 +19,17 @@ public sealed record LocalBatchSettings(string SourceRoot, int Parallel, string 
 /// (or ignores failure); independent nodes run at once, up to <see cref="LocalBatchSettings.Parallel"/> and one ARCH at a
 /// time on the shared Docker engine (<see cref="EngineSlots"/>); a node whose
 /// dependency failed is skipped; with fast-fail, the first failure stops the running nodes and starts no more.
-/// Each node is a bash process running its buildspec's commands with its variables, logging to its own file.
+/// Each node runs its buildspec's commands with its variables, logging to its own file, where <see cref="INodeHost"/> puts
+/// it: a bash child on this machine (the default here), or a fresh container of its own (then the nodes do not share an
+/// engine, and nodes of every ARCH run at once).
 /// </summary>
-public sealed partial class LocalBatchRunner(ParsedBatch batch, IReadOnlyDictionary<string, ParsedNodeBuildspec> buildspecs, LocalBatchSettings settings)
+public sealed partial class LocalBatchRunner(ParsedBatch batch, IReadOnlyDictionary<string, ParsedNodeBuildspec> buildspecs, LocalBatchSettings settings, INodeHost? host = null)
 {
     /// <summary>How long a node stopped by fast-fail has, after SIGTERM, before it is killed.</summary>
     public static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(10);
 
     private readonly object _gate = new();
+    private readonly INodeHost _host = host ?? new ProcessNodeHost(settings.SourceRoot);
 
     public IReadOnlyList<NodeRun> Nodes { get; } = batch.Nodes
         .Select(n => new NodeRun(n, Path.Combine(settings.LogDirectory, n.Identifier + ".log")))
@@ -39,7 +42,7 @@ public sealed partial class LocalBatchRunner(ParsedBatch batch, IReadOnlyDiction
     {
         Directory.CreateDirectory(settings.LogDirectory);
         using var fastFail = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var slots = new EngineSlots(settings.Parallel);
+        var slots = new EngineSlots(settings.Parallel, oneArchAtATime: _host.SharesEngine);
         var byId = Nodes.ToDictionary(n => n.Identifier, StringComparer.Ordinal);
         var tasks = new Dictionary<string, Task>(StringComparer.Ordinal);
 
@@ -102,18 +105,9 @@ public sealed partial class LocalBatchRunner(ParsedBatch batch, IReadOnlyDiction
     {
         var script = Path.Combine(settings.LogDirectory, run.Identifier + ".sh");
         var commands = run.Node.Buildspec is { } file && buildspecs.TryGetValue(file, out var parsed) ? parsed.Buildspec.Commands.ToList() : [];
+        var source = _host.SourceDirectory(run);
         // As CodeBuild runs a phase: the commands in order, in the source folder, stopping at the first that fails.
-        await File.WriteAllLinesAsync(script, ["set -eo pipefail", $"cd '{settings.SourceRoot.Replace("'", "'\\''")}'", .. commands], CancellationToken.None);
-
-        // In a process group of its own (setsid), so that fast-fail's SIGTERM reaches the node's every process at once.
-        var start = new ProcessStartInfo(Setsid ?? "bash", Setsid is null ? [script] : ["bash", script])
-        {
-            WorkingDirectory = settings.SourceRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        ConfigureEnvironment(start.Environment, run);
+        await File.WriteAllLinesAsync(script, ["set -eo pipefail", $"cd '{source.Replace("'", "'\\''")}'", .. commands], CancellationToken.None);
 
         await using var log = new StreamWriter(run.LogPath) { AutoFlush = true };
         await log.WriteLineAsync($"# node {run.Identifier}: {string.Join(" && ", commands)}");
@@ -122,6 +116,34 @@ public sealed partial class LocalBatchRunner(ParsedBatch batch, IReadOnlyDiction
             await log.WriteLineAsync($"# {name}={value}");
         }
 
+        try
+        {
+            ProcessStartInfo start;
+            try
+            {
+                start = await _host.PrepareAsync(run, script, NodeVariables(run, source), cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+            catch (Exception e) when (e is Cake.Core.CakeException or IOException)
+            {
+                await log.WriteLineAsync($"# could not start the node: {e.Message}");
+                run.Reason = e.Message;
+                return 125;
+            }
+
+            return await RunAsync(run, start, log, cancellationToken);
+        }
+        finally
+        {
+            await _host.FinishAsync(run);
+        }
+    }
+
+    private async Task<int?> RunAsync(NodeRun run, ProcessStartInfo start, StreamWriter log, CancellationToken cancellationToken)
+    {
         using var process = new Process { StartInfo = start };
         void Write(string? line)
         {
@@ -135,15 +157,24 @@ public sealed partial class LocalBatchRunner(ParsedBatch batch, IReadOnlyDiction
                 log.WriteLine(line);
             }
 
-            if (PushedDigest().Match(line) is { Success: true } match)
+            lock (_gate)
             {
-                lock (_gate)
+                if (PushedDigest().Match(line) is { Success: true } match)
                 {
                     var image = new PublishedImage(match.Groups["reference"].Value, match.Groups["digest"].Value);
                     if (!run.Images.Contains(image))
                     {
                         run.Images.Add(image);
                     }
+                }
+                else if (CacheRestored().Match(line) is { Success: true } restored)
+                {
+                    run.CacheRestoredFrom = restored.Groups["key"].Value;
+                    run.CacheRestore = Seconds(restored);
+                }
+                else if (CacheSaved().Match(line) is { Success: true } saved)
+                {
+                    run.CacheSave = Seconds(saved);
                 }
             }
         }
@@ -164,6 +195,13 @@ public sealed partial class LocalBatchRunner(ParsedBatch batch, IReadOnlyDiction
             StateChanged?.Invoke(run);
         }
 
+        _host.Started(run, () =>
+        {
+            lock (_gate)
+            {
+                StateChanged?.Invoke(run);
+            }
+        });
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
@@ -198,35 +236,27 @@ public sealed partial class LocalBatchRunner(ParsedBatch batch, IReadOnlyDiction
         return process.ExitCode;
     }
 
-    private void ConfigureEnvironment(IDictionary<string, string?> environment, NodeRun run)
+    private static TimeSpan Seconds(Match match) =>
+        TimeSpan.FromSeconds(double.Parse(match.Groups["seconds"].Value, NumberStyles.Float, CultureInfo.InvariantCulture));
+
+    // What a node gets, and nothing else: the batch's variables, its own, and those CodeBuild sets in each build of a batch.
+    private Dictionary<string, string> NodeVariables(NodeRun run, string source)
     {
-        // Nothing of this machine's node variables leaks in: each node has only its own ARCH and VERSION.
-        foreach (var name in environment.Keys.Where(k => k is EnvVars.Arch or EnvVars.Version || k.StartsWith("CODEBUILD_", StringComparison.Ordinal)).ToList())
-        {
-            environment.Remove(name);
-        }
-
-        foreach (var (name, value) in settings.Environment)
-        {
-            environment[name] = value;
-        }
-
+        var environment = new Dictionary<string, string>(settings.Environment, StringComparer.Ordinal);
         foreach (var (name, value) in run.Node.Variables)
         {
             environment[name] = value;
         }
 
-        // The variables CodeBuild sets in each build of a batch.
         environment[EnvVars.CodeBuildBatchBuildIdentifier] = run.Identifier;
         environment[EnvVars.CodeBuildBuildId] = $"local-batch:{Path.GetFileName(settings.LogDirectory)}-{run.Identifier}";
         environment[EnvVars.CodeBuildStartTime] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-        environment[EnvVars.CodeBuildSourceDirectory] = settings.SourceRoot;
+        environment[EnvVars.CodeBuildSourceDirectory] = source;
         environment["NO_COLOR"] = "1";
+        return environment;
     }
 
     private static string? Arch(NodeRun run) => run.Node.Variables.GetValueOrDefault(EnvVars.Arch);
-
-    private static readonly string? Setsid = new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
 
     private void Finish(NodeRun run, NodeState state, string? reason)
     {
@@ -242,4 +272,11 @@ public sealed partial class LocalBatchRunner(ParsedBatch batch, IReadOnlyDiction
     // What PushImage and PushManifest log for each image and manifest list they publish.
     [GeneratedRegex(@"^Pushed (and verified )?(?<reference>\S+) (?<digest>sha256:[0-9a-f]{64})\s*$")]
     private static partial Regex PushedDigest();
+
+    // What a node container's start script says about the CodeBuild cache (Containers/NodeScript).
+    [GeneratedRegex(@"^\[local-batch\] cache restored from (?<key>\S+) in (?<seconds>[0-9.]+) s")]
+    private static partial Regex CacheRestored();
+
+    [GeneratedRegex(@"^\[local-batch\] cache saved to \S+ in (?<seconds>[0-9.]+) s")]
+    private static partial Regex CacheSaved();
 }

@@ -60,6 +60,7 @@ public sealed class EditedBuildspecTests
         Assert.That(File.Exists(_marker), Is.True, "the edited command did not run");
     }
 
+    // As processes: the edited command leaves its marker on this machine, where the test looks for it.
     private BuildProgram.Result LocalBatch(params string[] arguments) => BuildProgram.Run(
-        [$"--matrix={_matrix.Path}", "--target=LocalBatch", $"--buildspec={_buildspecs}/batch.yml", $"--registry={_registry.Address}", "--tag-suffix=t1", .. arguments]);
+        [$"--matrix={_matrix.Path}", "--target=LocalBatch", $"--buildspec={_buildspecs}/batch.yml", $"--registry={_registry.Address}", "--tag-suffix=t1", "--isolation=process", .. arguments]);
 }

@@ -81,7 +81,7 @@ public sealed partial class ProgramFlavourTests
                 - ./build.sh --description
             """);
 
-        var batch = BuildProgram.Run(["--target=LocalBatch", $"--buildspec={directory}/batch.yml", "--registry=127.0.0.1:1", "--parallel=2", "--allow-edited-buildspec"]);
+        var batch = BuildProgram.Run(["--target=LocalBatch", $"--buildspec={directory}/batch.yml", "--registry=127.0.0.1:1", "--parallel=2", "--allow-edited-buildspec", "--isolation=process"]);
 
         Assert.That(batch.ExitCode, Is.EqualTo(0), batch.ToString());
         var logs = NodeLogs().Match(batch.Output);
