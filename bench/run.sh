@@ -342,7 +342,10 @@ row() {
 {
   stamp="Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, Docker $(docker version --format '{{.Server.Version}}'), medians of $runs runs ((a): $warm_runs, (e): ${E_RUNS:-3}, (g): ${G_RUNS:-1})"
   if [[ "$measures" != " a b c d e f s g " ]]; then
-    echo "$stamp: rows$(tr -s ' ' <<<"$measures" | sed 's/ $//; s/ \([a-z]\)/ (\1)/g'). The other rows: $(grep -m1 '^Measured' <<<"$previous" | sed 's/^Measured //; s/ UTC.*/ UTC/')."
+    # The rows this run measured: (b)-(d) also run with (s), whose nodes they share a loop with.
+    shown=""; for k in a b bb c d e1 f s sp g; do [[ -n "${suite_times[$k]:-}" ]] && shown+=" ($k)"; done
+    shown="${shown//(bb)/(b\')}"; shown="${shown//(sp)/(s\')}"; shown="${shown//(e1)/(e)}"
+    echo "$stamp: rows$shown. The other rows: $(grep -m1 '^Measured' <<<"$previous" | sed 's/^Measured //; s/ UTC.*/ UTC/')."
   else
     echo "$stamp."
   fi
