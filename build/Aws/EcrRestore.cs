@@ -1,7 +1,7 @@
 using Build.Context;
 using Build.Docker;
-using Build.Docker.Login;
 using Cake.Common.Diagnostics;
+using Cake.Docker;
 
 namespace Build.Aws;
 
@@ -63,12 +63,9 @@ public static class EcrRestore
     public static void Login(BuildContext context, string registry, Registry.RegistryCredentials credentials)
     {
         context.DockerConfigDirectory ??= Directory.CreateTempSubdirectory("build-docker-config-").FullName;
-        context.DockerLogin(registry, new DockerLoginSettings
-        {
-            Username = credentials.Username,
-            Password = credentials.Password,
-            ConfigDirectory = context.DockerConfigDirectory,
-        });
+        context.DockerLoginWithPasswordStdin(
+            new DockerRegistryLoginSettings { Username = credentials.Username, Password = credentials.Password }.WithDockerConfig(context.DockerConfigDirectory),
+            registry);
         context.Information("Logged in to {0} as {1} (credentials kept in a run-private DOCKER_CONFIG).", registry, credentials.Username);
     }
 

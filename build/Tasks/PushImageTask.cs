@@ -6,6 +6,7 @@ using Build.Docker.Push;
 using Build.Images.Inputs;
 using Cake.Common.Diagnostics;
 using Cake.Core;
+using Cake.Docker;
 using Cake.Frosting;
 
 namespace Build.Tasks;
@@ -31,7 +32,7 @@ public sealed class PushImageTask : AsyncFrostingTask<BuildContext>, IPlannedTas
 
             if (context.Ecr?.Repository is { IsImmutable: true })
             {
-                var known = context.DockerImageRepoDigests(reference, new DockerImageInspectSettings())
+                var known = context.DockerImageRepoDigests(new DockerImageInspectSettings(), reference)
                     .Where(d => d.StartsWith(context.Tags.Name + "@", StringComparison.Ordinal))
                     .Select(d => d[(d.IndexOf('@', StringComparison.Ordinal) + 1)..])
                     .ToList();
@@ -49,11 +50,12 @@ public sealed class PushImageTask : AsyncFrostingTask<BuildContext>, IPlannedTas
             }
 
             context.Information("Pushing {0}", reference);
-            DockerPushRetry.Run(
+            context.DockerPushWithRetry(
+                new DockerImagePushSettings().WithDockerConfig(context.DockerConfigDirectory),
                 reference,
-                () => context.DockerPush(reference, new DockerImagePushSettings { ConfigDirectory = context.DockerConfigDirectory }, line => context.Verbose("{0}", line)),
                 context.Retry,
-                line => context.Warning("{0}", line));
+                line => context.Warning("{0}", line),
+                line => context.Verbose("{0}", line));
 
             var pushed = await context.RegistryClient.HeadManifestAsync(context.Tags.Repository, tag)
                 ?? throw new CakeException($"docker push reported success for {reference}, but the registry has no manifest under that tag.");

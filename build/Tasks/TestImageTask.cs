@@ -4,6 +4,7 @@ using Build.Docker.Run;
 using Build.Images;
 using Cake.Common.Diagnostics;
 using Cake.Core;
+using Cake.Docker;
 using Cake.Frosting;
 
 namespace Build.Tasks;
@@ -34,7 +35,7 @@ public sealed class TestImageTask : FrostingTask<BuildContext>, IPlannedTask
                 continue;
             }
 
-            var output = context.DockerRun(reference, ImageSmokeTest.Command, Settings(context, target));
+            var output = context.DockerRunBuiltImage(Settings(context, target), reference, ImageSmokeTest.Command);
             var result = ImageSmokeTest.Parse(output);
             var problems = ImageSmokeTest.Problems(result, target);
             if (problems.Count == 0)
@@ -69,11 +70,12 @@ public sealed class TestImageTask : FrostingTask<BuildContext>, IPlannedTask
         context.Selection.Images.Select(target => DockerRunner.Render(DockerRunner.GetArguments(
             context.Tags.Reference(context.Tags.ArchTag(target)), ImageSmokeTest.Command, Settings(context, target))));
 
-    private static DockerRunSettings Settings(BuildContext context, ImageTarget target) => new()
+    // No network: the smoke test has no use for an interface.
+    private static DockerContainerRunSettings Settings(BuildContext context, ImageTarget target) => new DockerContainerRunSettings
     {
+        Rm = true,
         Platform = target.Architecture.Platform.ToString(),
         Entrypoint = ImageSmokeTest.Entrypoint,
         Network = "none",
-        ConfigDirectory = context.DockerConfigDirectory,
-    };
+    }.WithDockerConfig(context.DockerConfigDirectory);
 }

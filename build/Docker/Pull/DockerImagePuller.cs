@@ -1,10 +1,11 @@
 using Cake.Core;
 using Cake.Core.IO;
 using Cake.Core.Tooling;
+using Cake.Docker;
 
 namespace Build.Docker.Pull;
 
-/// <summary>Runs <c>docker pull</c> for one image.</summary>
+/// <summary>Ours: runs <c>docker pull --quiet</c> (Cake.Docker's settings have no Quiet) for one image, with docker's own error in the exception.</summary>
 public sealed class DockerImagePuller(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools)
     : DockerTool<DockerImagePullSettings>(fileSystem, environment, processRunner, tools)
 {
@@ -15,16 +16,18 @@ public sealed class DockerImagePuller(IFileSystem fileSystem, ICakeEnvironment e
     {
         var builder = new ProcessArgumentBuilder();
         builder.Append("pull");
+        if (settings.AllTags == true)
+        {
+            builder.Append("--all-tags");
+        }
+
         if (settings.Platform is not null)
         {
             builder.Append("--platform").Append(settings.Platform);
         }
 
-        if (settings.Quiet)
-        {
-            builder.Append("--quiet");
-        }
-
+        // The progress is captured, not shown: only the image's name is worth reading.
+        builder.Append("--quiet");
         builder.Append(reference);
         return builder;
     }

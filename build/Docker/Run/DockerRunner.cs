@@ -1,21 +1,26 @@
 using Cake.Core;
 using Cake.Core.IO;
 using Cake.Core.Tooling;
+using Cake.Docker;
 
 namespace Build.Docker.Run;
 
-/// <summary>Runs <c>docker run</c> and returns what the container printed.</summary>
+/// <summary>
+/// Ours: runs an image built here with <c>docker run --pull=never</c> (never a registry's image of the same name) from
+/// Cake.Docker's settings, and returns every line the container printed. Cake.Docker's DockerRun returns only the
+/// first line, passes the command's arguments unquoted, and has no pull setting.
+/// </summary>
 public sealed class DockerRunner(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools)
-    : DockerTool<DockerRunSettings>(fileSystem, environment, processRunner, tools)
+    : DockerTool<DockerContainerRunSettings>(fileSystem, environment, processRunner, tools)
 {
-    public IReadOnlyList<string> Run(string image, IReadOnlyList<string> command, DockerRunSettings settings) =>
+    public IReadOnlyList<string> Run(string image, IReadOnlyList<string> command, DockerContainerRunSettings settings) =>
         RunAndCapture(settings, GetArguments(image, command, settings), $"Running {image} failed");
 
-    public static ProcessArgumentBuilder GetArguments(string image, IReadOnlyList<string> command, DockerRunSettings settings)
+    public static ProcessArgumentBuilder GetArguments(string image, IReadOnlyList<string> command, DockerContainerRunSettings settings)
     {
         var builder = new ProcessArgumentBuilder();
         builder.Append("run");
-        if (settings.Remove)
+        if (settings.Rm == true)
         {
             builder.Append("--rm");
         }
@@ -30,11 +35,7 @@ public sealed class DockerRunner(IFileSystem fileSystem, ICakeEnvironment enviro
             builder.Append("--network").Append(settings.Network);
         }
 
-        if (settings.Pull is not null)
-        {
-            builder.Append($"--pull={settings.Pull}");
-        }
-
+        builder.Append("--pull=never");
         if (settings.Entrypoint is not null)
         {
             builder.Append("--entrypoint").AppendQuoted(settings.Entrypoint);
