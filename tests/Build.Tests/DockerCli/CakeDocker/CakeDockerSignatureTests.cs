@@ -1,0 +1,94 @@
+using System.Reflection;
+using Cake.Core.Annotations;
+using Cake.Core.Tooling;
+using Cake.Docker;
+
+namespace Build.Tests.DockerCli.CakeDocker;
+
+/// <summary>The stand-in's public surface is Cake.Docker's (<see cref="CakeDockerFacts"/>): code written against it compiles against the package.</summary>
+public sealed class CakeDockerSignatureTests
+{
+    private static readonly Assembly Build = typeof(DockerAliases).Assembly;
+
+    private static IEnumerable<Type> SettingsTypes => CakeDockerFacts.Settings.Keys.Select(name => Build.GetType("Cake.Docker." + name)!);
+
+    [Test]
+    public void Should_declare_exactly_cake_dockers_aliases_for_the_verbs_it_wraps()
+    {
+        var ours = typeof(DockerAliases).GetMethods(BindingFlags.Public | BindingFlags.Static).Select(Describe).Order().ToList();
+
+        Assert.That(ours, Is.EqualTo(CakeDockerFacts.Aliases.Order().ToList()));
+    }
+
+    [Test]
+    public void Should_mark_the_aliases_as_cake_does()
+    {
+        Assert.That(typeof(DockerAliases).GetCustomAttribute<CakeAliasCategoryAttribute>()?.Name, Is.EqualTo("Docker"));
+        Assert.That(
+            typeof(DockerAliases).GetMethods(BindingFlags.Public | BindingFlags.Static).Where(m => m.GetCustomAttribute<CakeMethodAliasAttribute>() is null).Select(m => m.Name),
+            Is.Empty);
+        Assert.That(typeof(DockerAliases).GetMethods(BindingFlags.Public | BindingFlags.Static).All(m => m.IsDefined(typeof(System.Runtime.CompilerServices.ExtensionAttribute))));
+    }
+
+    [Test]
+    public void Should_have_the_settings_classes_of_cake_docker_in_its_namespace()
+    {
+        foreach (var name in CakeDockerFacts.Settings.Keys)
+        {
+            var type = Build.GetType("Cake.Docker." + name);
+            Assert.That(type, Is.Not.Null, name);
+            Assert.That((type!.IsSealed, type.BaseType, type.BaseType!.BaseType), Is.EqualTo((true, typeof(AutoToolSettings), typeof(ToolSettings))), name);
+            Assert.That(type.GetConstructor(Type.EmptyTypes), Is.Not.Null, $"{name} has a parameterless constructor");
+        }
+    }
+
+    [Test]
+    public void Should_only_declare_settings_properties_cake_docker_has_with_its_types_and_order()
+    {
+        foreach (var type in SettingsTypes)
+        {
+            var theirs = CakeDockerFacts.PropertiesOf(type.Name);
+            var ours = type.GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly);
+            Assert.That(ours, Is.Not.Empty, type.Name);
+            foreach (var property in ours)
+            {
+                var match = theirs.FirstOrDefault(p => p.Name == property.Name);
+                Assert.That(match, Is.Not.Null, $"{type.Name}.{property.Name} is not Cake.Docker's");
+                Assert.That(property.PropertyType, Is.EqualTo(match!.Type), $"{type.Name}.{property.Name}");
+                Assert.That((property.CanRead, property.SetMethod?.IsPublic), Is.EqualTo((true, (bool?)true)), $"{type.Name}.{property.Name} has a public setter, as Cake.Docker's");
+            }
+
+            // Declaration order is rendering order.
+            var order = ours.Select(p => p.Name).ToList();
+            Assert.That(order, Is.EqualTo(theirs.Select(p => p.Name).Where(order.Contains).ToList()), type.Name);
+        }
+    }
+
+    [Test]
+    public void Should_keep_the_same_secret_properties()
+    {
+        foreach (var type in SettingsTypes)
+        {
+            var settings = (AutoToolSettings)Activator.CreateInstance(type)!;
+            Assert.That(settings.SecretProperties, Is.EquivalentTo(CakeDockerFacts.Secrets.GetValueOrDefault(type.Name) ?? []), type.Name);
+        }
+    }
+
+    [Test]
+    public void Should_keep_our_additions_out_of_cake_dockers_types()
+    {
+        // Anything public in the stand-in that Cake.Docker does not have would break the move to the package.
+        var allowed = new HashSet<string>(["DockerAliases", "AutoToolSettings", .. CakeDockerFacts.Settings.Keys]);
+        var types = Build.GetExportedTypes().Where(t => t.Namespace == "Cake.Docker").Select(t => t.Name);
+        Assert.That(types.Where(t => !allowed.Contains(t)), Is.Empty);
+    }
+
+    // "Name(Type name, ...) : Return", as CakeDockerFacts.Aliases writes it.
+    private static string Describe(MethodInfo method)
+    {
+        var parameters = method.GetParameters().Select(p =>
+            (p.IsDefined(typeof(ParamArrayAttribute)) ? "params " : string.Empty) + $"{p.ParameterType.Name} {p.Name}" +
+            (p.IsOptional ? $" = {p.DefaultValue ?? "null"}" : string.Empty));
+        return $"{method.Name}({string.Join(", ", parameters)}) : {method.ReturnType.Name}";
+    }
+}
