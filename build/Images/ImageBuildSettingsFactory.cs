@@ -12,11 +12,10 @@ public static class ImageBuildSettingsFactory
     public static DockerImageBuildSettings Create(BuildContext context, ImageTarget target, string? imageIdFile, ImageInputs? inputs = null)
     {
         var labels = Labels(context, target);
-        return new DockerImageBuildSettings
+        var settings = new DockerImageBuildSettings
         {
             File = target.Entry.DockerfilePath,
             Platform = target.Architecture.Platform.ToString(),
-            Iidfile = imageIdFile,
             // Always fetch the base for the requested platform: the classic builder otherwise reuses a local base
             // of another architecture under the same tag.
             Pull = true,
@@ -24,6 +23,12 @@ public static class ImageBuildSettingsFactory
             BuildArg = [.. BuildArgs(context, target).Select(Pair)],
             Label = [.. (inputs is null ? labels : labels.Append(new(ImageInputs.Label, inputs.Hash))).Select(Pair)],
         }.WithDockerConfig(context.DockerConfigDirectory);
+        if (imageIdFile is not null)
+        {
+            settings.Iidfile = imageIdFile;
+        }
+
+        return settings;
     }
 
     /// <summary>A build arg or label as docker's flags take it (Cake.Docker's settings hold them so).</summary>

@@ -72,7 +72,7 @@ public sealed class BuildImageTask : AsyncFrostingTask<BuildContext>, IPlannedTa
                     // The classic builder of Docker 20.10 can fail to restore a --cache-from layer ("failed to create
                     // cache image: ... layer does not exist"): the cache is only an optimisation, so build without it.
                     context.Warning("docker build with --cache-from {0} failed ({1}); building again without it.", string.Join(", ", settings.CacheFrom), e.Message);
-                    settings.CacheFrom = null;
+                    settings.CacheFrom = [];
                     context.DockerBuildWithLabelStep(settings, target.Entry.ContextDirectory);
                 }
 

@@ -10,25 +10,28 @@ public static class CakeDockerFacts
 {
     public const string Commit = "2e8b57b7ea9a849feabc6e26f4e01a50762086e4";
 
-    /// <summary>"Name(type name, ...) : return"; "= null" marks an optional parameter, "params" a params array.</summary>
+    /// <summary>The alias declarations, as the source writes them (nullable annotations included).</summary>
     public static readonly string[] Aliases =
     [
-        "DockerBuild(ICakeContext context, String path) : Void",
-        "DockerBuild(ICakeContext context, DockerImageBuildSettings settings, String path) : Void",
-        "DockerPush(ICakeContext context, String imageReference) : Void",
-        "DockerPush(ICakeContext context, DockerImagePushSettings settings, String imageReference) : Void",
-        "DockerPull(ICakeContext context, String imageReference) : Void",
-        "DockerPull(ICakeContext context, DockerImagePullSettings settings, String imageReference) : Void",
-        "DockerLoad(ICakeContext context, DockerImageLoadSettings settings) : Void",
-        "DockerLogin(ICakeContext context, String username, String password, String server = null) : Void",
-        "DockerLogin(ICakeContext context, DockerRegistryLoginSettings settings, String server = null) : Void",
-        "DockerRun(ICakeContext context, String image, String command, params String[] args) : String",
-        "DockerRun(ICakeContext context, DockerContainerRunSettings settings, String image, String command, params String[] args) : String",
-        "DockerRunWithoutResult(ICakeContext context, String image, String command, params String[] args) : Void",
-        "DockerRunWithoutResult(ICakeContext context, DockerContainerRunSettings settings, String image, String command, params String[] args) : Void",
+        "void DockerBuild(this ICakeContext context, string path)",
+        "void DockerBuild(this ICakeContext context, DockerImageBuildSettings? settings, string path)",
+        "void DockerPush(this ICakeContext context, string imageReference)",
+        "void DockerPush(this ICakeContext context, DockerImagePushSettings? settings, string imageReference)",
+        "void DockerPull(this ICakeContext context, string imageReference)",
+        "void DockerPull(this ICakeContext context, DockerImagePullSettings? settings, string imageReference)",
+        "void DockerLoad(this ICakeContext context, DockerImageLoadSettings? settings)",
+        "void DockerLogin(this ICakeContext context, string username, string password, string? server = null)",
+        "void DockerLogin(this ICakeContext context, DockerRegistryLoginSettings settings, string? server = null)",
+        "string? DockerRun(this ICakeContext context, string image, string command, params string[] args)",
+        "string? DockerRun(this ICakeContext context, DockerContainerRunSettings? settings, string image, string command, params string[] args)",
+        "void DockerRunWithoutResult(this ICakeContext context, string image, string command, params string[] args)",
+        "void DockerRunWithoutResult(this ICakeContext context, DockerContainerRunSettings? settings, string image, string command, params string[] args)",
     ];
 
-    /// <summary>Settings class → its properties as "Name:type"; "!" marks [AutoProperty(Format = "--{0}={1}")].</summary>
+    /// <summary>
+    /// Settings class → its properties as "Name:type"; "!" marks [AutoProperty(Format = "--{0}={1}")]. The source enables
+    /// nullable references and declares string and string[] without "?": annotated non-null (null until set).
+    /// </summary>
     public static readonly Dictionary<string, string[]> Settings = new()
     {
         ["DockerImageBuildSettings"] =

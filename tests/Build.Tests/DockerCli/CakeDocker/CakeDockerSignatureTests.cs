@@ -24,9 +24,9 @@ public sealed class CakeDockerSignatureTests
     [Test]
     public void Should_declare_exactly_cake_dockers_aliases_for_the_verbs_it_wraps()
     {
-        var ours = typeof(DockerAliases).GetMethods(BindingFlags.Public | BindingFlags.Static).Select(Describe).Order().ToList();
+        var ours = typeof(DockerAliases).GetMethods(BindingFlags.Public | BindingFlags.Static).Select(Describe).Order(StringComparer.Ordinal).ToList();
 
-        Assert.That(ours, Is.EqualTo(CakeDockerFacts.Aliases.Order().ToList()));
+        Assert.That(ours, Is.EqualTo(CakeDockerFacts.Aliases.Order(StringComparer.Ordinal).ToList()));
     }
 
     [Test]
@@ -64,6 +64,12 @@ public sealed class CakeDockerSignatureTests
                 var match = theirs.FirstOrDefault(p => p.Name == property.Name);
                 Assert.That(match, Is.Not.Null, $"{type.Name}.{property.Name} is not Cake.Docker's");
                 Assert.That(property.PropertyType, Is.EqualTo(match!.Type), $"{type.Name}.{property.Name}");
+                if (!property.PropertyType.IsValueType)
+                {
+                    var nullability = Nullability.Create(property);
+                    Assert.That((nullability.ReadState, nullability.WriteState), Is.EqualTo((NullabilityState.NotNull, NullabilityState.NotNull)), $"{type.Name}.{property.Name} is annotated non-null, as Cake.Docker's");
+                }
+
                 Assert.That((property.CanRead, property.SetMethod?.IsPublic), Is.EqualTo((true, (bool?)true)), $"{type.Name}.{property.Name} has a public setter, as Cake.Docker's");
             }
 
@@ -92,12 +98,20 @@ public sealed class CakeDockerSignatureTests
         Assert.That(types.Where(t => !allowed.Contains(t)), Is.Empty);
     }
 
-    // "Name(Type name, ...) : Return", as CakeDockerFacts.Aliases writes it.
+    private static readonly NullabilityInfoContext Nullability = new();
+
+    // The declaration as C# source writes it: "string? DockerRun(this ICakeContext context, ..., params string[] args)".
     private static string Describe(MethodInfo method)
     {
         var parameters = method.GetParameters().Select(p =>
-            (p.IsDefined(typeof(ParamArrayAttribute)) ? "params " : string.Empty) + $"{p.ParameterType.Name} {p.Name}" +
+            (p.Position == 0 && method.IsDefined(typeof(System.Runtime.CompilerServices.ExtensionAttribute)) ? "this " : string.Empty) +
+            (p.IsDefined(typeof(ParamArrayAttribute)) ? "params " : string.Empty) +
+            $"{Keyword(p.ParameterType, Nullability.Create(p).WriteState)} {p.Name}" +
             (p.IsOptional ? $" = {p.DefaultValue ?? "null"}" : string.Empty));
-        return $"{method.Name}({string.Join(", ", parameters)}) : {method.ReturnType.Name}";
+        return $"{Keyword(method.ReturnType, Nullability.Create(method.ReturnParameter).ReadState)} {method.Name}({string.Join(", ", parameters)})";
     }
+
+    private static string Keyword(Type type, NullabilityState state) =>
+        (type == typeof(void) ? "void" : type == typeof(string) ? "string" : type == typeof(string[]) ? "string[]" : type.Name) +
+        (state == NullabilityState.Nullable && !type.IsValueType ? "?" : string.Empty);
 }

@@ -4,7 +4,7 @@ namespace Cake.Docker;
 public sealed class DockerImageLoadSettings : AutoToolSettings
 {
     /// <summary>The image archive to load.</summary>
-    public string? Input { get; set; }
+    public string Input { get; set; } = null!;
 
     public bool? Quiet { get; set; }
 }

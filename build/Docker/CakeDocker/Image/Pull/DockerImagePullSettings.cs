@@ -5,5 +5,5 @@ public sealed class DockerImagePullSettings : AutoToolSettings
 {
     public bool? AllTags { get; set; }
 
-    public string? Platform { get; set; }
+    public string Platform { get; set; } = null!;
 }
