@@ -38,6 +38,10 @@ public static class AwsEndpoints
             return new Uri(profile.GetLeftPart(UriPartial.Authority) + "/");
         }
 
-        return new Uri($"https://{service.HostPattern.Replace("{region}", service.SigningRegion(region), StringComparison.Ordinal)}/");
+        return Standard(service, region);
     }
+
+    /// <summary>AWS's own endpoint of <paramref name="service"/>, whatever the environment or the config file says.</summary>
+    public static Uri Standard(AwsService service, string region) =>
+        new($"https://{service.HostPattern.Replace("{region}", service.SigningRegion(region), StringComparison.Ordinal)}/");
 }

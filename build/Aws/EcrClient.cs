@@ -21,6 +21,20 @@ public sealed class EcrClient(AwsClient client)
             ?? throw new CakeException($"ECR {operation} answered without authorizationData.");
         var proxy = data["proxyEndpoint"]?.GetValue<string>()
             ?? throw new CakeException($"ECR {operation} answered without a proxyEndpoint.");
+        if (!Uri.TryCreate(proxy, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("https" or "http"))
+        {
+            throw new CakeException($"ECR {operation} answered with a proxyEndpoint that is not an http(s) URL: '{proxy}'.");
+        }
+
+        // The token is the registry's password: it never crosses the network in clear text.
+        if (endpoint.Scheme == "http" && !RegistryEndpoint.IsLoopback(endpoint))
+        {
+            throw new CakeException(
+                $"ECR {operation} answered with the proxyEndpoint '{proxy}': plain HTTP to a host that is not loopback, so the registry token " +
+                $"would cross the network in clear text. Not using it: check {AwsEndpoints.VariableFor(AwsService.Ecr)} and {AwsEndpoints.EndpointUrl} " +
+                "(an emulator on plain HTTP must listen on 127.0.0.1 or localhost).");
+        }
+
         return new EcrToken(DecodeToken(data, operation), ReadTime(data["expiresAt"]), proxy);
     }
 

@@ -38,7 +38,7 @@ public static class EcrRestore
             context.Information("ECR repository {0} exists (tags {1}).", name, ecr.Repository.TagMutability.ToString().ToUpperInvariant());
         }
 
-        if (context.Runs(TaskNames.PushImage))
+        if (TaskNames.NeedDockerLogin.Any(context.Runs))
         {
             Login(context, registry, token.Credentials);
             ecr.DockerLogin = token;
@@ -62,9 +62,8 @@ public static class EcrRestore
     /// <summary>docker login into the run's private DOCKER_CONFIG (created on first use, removed at teardown).</summary>
     public static void Login(BuildContext context, string registry, Registry.RegistryCredentials credentials)
     {
-        context.DockerConfigDirectory ??= Directory.CreateTempSubdirectory("build-docker-config-").FullName;
         context.DockerLoginWithPasswordStdin(
-            new DockerRegistryLoginSettings { Username = credentials.Username, Password = credentials.Password }.WithDockerConfig(context.DockerConfigDirectory),
+            new DockerRegistryLoginSettings { Username = credentials.Username, Password = credentials.Password }.WithDockerConfig(context.EnsureDockerConfig()),
             registry);
         context.Information("Logged in to {0} as {1} (credentials kept in a run-private DOCKER_CONFIG).", registry, credentials.Username);
     }
@@ -79,7 +78,7 @@ public static class EcrRestore
 
         yield return "ECR GetAuthorizationToken (registry login, user AWS)";
         yield return $"ECR DescribeRepositories {context.Tags.Repository}; CreateRepository when missing (scan on push, {context.Options.TagImmutability.ToString().ToUpperInvariant()} tags, AES256)";
-        if (context.Runs(TaskNames.PushImage))
+        if (TaskNames.NeedDockerLogin.Any(context.Runs))
         {
             yield return $"docker login --username AWS --password-stdin {registry}  (token on standard input, run-private DOCKER_CONFIG)";
         }

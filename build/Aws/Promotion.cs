@@ -38,12 +38,11 @@ public static class Promotion
 
     public static IEnumerable<string> Plan(BuildContext context, string version)
     {
-        if (context.Options.PublicRegistry is not { } value)
+        if (context.PublicRegistry is not { } target)
         {
             yield break;
         }
 
-        var target = PublicRegistry.Parse(value);
         var repository = target.Repository(context.Tags.Repository);
         yield return "ECR Public GetAuthorizationToken (us-east-1)";
         yield return $"copy each arch image of {version} to {target.Host}/{repository} (registry API: blobs HEAD/GET/POST/PUT, manifests PUT)";

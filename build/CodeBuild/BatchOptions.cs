@@ -7,13 +7,31 @@ using Cake.Core;
 namespace Build.CodeBuild;
 
 /// <summary>The arguments of the CodeBuild batch tasks, read once in Setup.</summary>
-public sealed record BatchOptions(string BuildspecDirectory, BuildspecLayout Layout, string BatchBuildspec, int Parallel, string? CodeBuildProject, TimeSpan PollInterval)
+/// <param name="AllowEditedBuildspec">LocalBatch runs buildspecs that differ from what Buildspec writes.</param>
+public sealed record BatchOptions(
+    string BuildspecDirectory,
+    BuildspecLayout Layout,
+    string BatchBuildspec,
+    int Parallel,
+    string? CodeBuildProject,
+    TimeSpan PollInterval,
+    bool AllowEditedBuildspec = false)
 {
     public const string DefaultBuildspecDirectory = "buildspecs";
 
     public static BatchOptions Parse(ICakeContext context)
     {
         var directory = Argument(context, Arguments.BuildspecDirectory) ?? DefaultBuildspecDirectory;
+        var root = context.Environment.WorkingDirectory.FullPath;
+        var relative = Path.GetRelativePath(root, Path.GetFullPath(directory, root));
+        if (Path.IsPathRooted(relative) || relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            // CodeBuild finds a node's buildspec by its path from the source root; one outside the checkout does not exist there.
+            throw new CakeException(
+                $"--{Arguments.BuildspecDirectory} '{directory}' is outside the repository {root}: CodeBuild reads buildspecs by their path from the " +
+                $"source root, so they must be inside it (default --{Arguments.BuildspecDirectory}={DefaultBuildspecDirectory}).");
+        }
+
         var layout = new BuildspecLayout(
             Argument(context, Arguments.ManifestNodes) switch
             {
@@ -50,7 +68,8 @@ public sealed record BatchOptions(string BuildspecDirectory, BuildspecLayout Lay
             Argument(context, Arguments.Buildspec) ?? $"{directory}/{BuildspecFiles.Batch}",
             parallel,
             Argument(context, Arguments.CodeBuildProject),
-            TimeSpan.FromSeconds(poll));
+            TimeSpan.FromSeconds(poll),
+            context.HasArgument(Arguments.AllowEditedBuildspec) && context.Argument(Arguments.AllowEditedBuildspec, "true").ToLowerInvariant() is "" or "true" or "1");
     }
 
     private static string? Argument(ICakeContext context, string name) =>

@@ -40,17 +40,30 @@ public sealed record CodeBuildEnvironment(
                 : throw new CakeException($"{EnvVars.CodeBuildStartTime} '{text}' is not a time in milliseconds since 1970, as CodeBuild sets it: unset it or fix it.");
         }
 
+        // It reaches git as a revision and the tags as a suffix: a commit id, nothing else (not an option, not a path).
+        var resolved = Get(EnvVars.CodeBuildResolvedSourceVersion);
+        if (resolved is not null && !IsCommitId(resolved))
+        {
+            throw new CakeException(
+                $"{EnvVars.CodeBuildResolvedSourceVersion} '{resolved}' is not a commit id: CodeBuild sets it to the commit's hex object id " +
+                "(40 hex digits, or 64 for SHA-256 repositories); unset it or fix it.");
+        }
+
         return new CodeBuildEnvironment(
             Get(EnvVars.CodeBuildBatchBuildIdentifier),
             Get(EnvVars.CodeBuildBuildId),
             Get(EnvVars.CodeBuildBuildArn),
-            Get(EnvVars.CodeBuildResolvedSourceVersion),
+            resolved,
             Get(EnvVars.CodeBuildSourceVersion),
             Get(EnvVars.CodeBuildSourceRepoUrl),
             Get(EnvVars.CodeBuildWebhookTrigger),
             start,
             Get(EnvVars.CodeBuildSourceDirectory));
     }
+
+    /// <summary>A git object id in hex: full (40 or 64 digits) or abbreviated to no fewer than 7.</summary>
+    public static bool IsCommitId(string value) =>
+        value.Length is >= 7 and <= 64 && value.All(char.IsAsciiHexDigit);
 
     /// <summary>One line for the log: which node and build this is. Null outside CodeBuild.</summary>
     public string? Describe()

@@ -26,4 +26,5 @@ public static class Arguments
     public const string Parallel = "parallel";
     public const string CodeBuildProject = "codebuild-project";
     public const string PollInterval = "poll-interval";
+    public const string AllowEditedBuildspec = "allow-edited-buildspec";
 }

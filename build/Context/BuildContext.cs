@@ -1,5 +1,6 @@
 using Build.Aws;
 using Build.CodeBuild;
+using Build.Docker;
 using Build.Docker.Version;
 using Build.Http;
 using Build.Images;
@@ -57,8 +58,16 @@ public sealed class BuildContext(ICakeContext context, RunMode mode) : FrostingC
     /// <summary>`docker version` running since Setup; Restore takes its answer (<see cref="TakeDockerProbe"/>).</summary>
     private DockerEngineProbe? _dockerProbe;
 
-    /// <summary>A run-private DOCKER_CONFIG, created by Restore when it logs in and removed at teardown.</summary>
-    public string? DockerConfigDirectory { get; set; }
+    private PrivateDockerConfig? _dockerConfig;
+
+    /// <summary>The run-private DOCKER_CONFIG, once a login made it; removed at teardown or on SIGINT/SIGTERM.</summary>
+    public string? DockerConfigDirectory => _dockerConfig?.Directory;
+
+    /// <summary>The run-private DOCKER_CONFIG for a login, made on first use.</summary>
+    public string EnsureDockerConfig() => (_dockerConfig ??= PrivateDockerConfig.Create()).Directory;
+
+    /// <summary>Removes the run-private DOCKER_CONFIG (the login lives only as long as the run).</summary>
+    public void RemoveDockerConfig() => _dockerConfig?.Dispose();
 
     /// <summary>The registry, e.g. 127.0.0.1:5000. Tasks that push check for it in Setup, so this is safe there.</summary>
     public string RegistryHost => Tags.Registry

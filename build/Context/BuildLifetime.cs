@@ -1,6 +1,7 @@
 using System.Reflection;
 using Build.Aws;
 using Build.CodeBuild;
+using Build.Docker;
 using Build.Images;
 using Cake.Common.Diagnostics;
 using Cake.Core;
@@ -14,8 +15,16 @@ namespace Build.Context;
 /// <summary>Reads the context once before any task, prints the plan under --dryrun, and reports and cleans up after.</summary>
 public sealed class BuildLifetime : FrostingLifetime<BuildContext>
 {
+    private Interruption? _interruption;
+
     public override void Setup(BuildContext context, ISetupContext info)
     {
+        _interruption = Interruption.Register(context.RemoveDockerConfig);
+        foreach (var stale in PrivateDockerConfig.RemoveStale())
+        {
+            context.Information("Removed {0}: the private DOCKER_CONFIG of a run that ended without cleaning up (killed?).", stale);
+        }
+
         // Which program runs (build.sh keeps one folder per flavour and sources): tests and bug reports need to know.
         context.Verbose("Build program {0} ({1}).", AppContext.BaseDirectory,
             File.Exists(System.IO.Path.Combine(AppContext.BaseDirectory, "Build.r2r.dll")) ? "composite: self-contained, ReadyToRun" : "plain build");
@@ -45,6 +54,9 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
                 "(<account>.dkr.ecr.<region>.amazonaws.com), or leave --public-registry out.");
         }
 
+        // Before any AWS call: only ECR Public may receive its token.
+        var publicRegistry = options.PublicRegistry is null ? null : Aws.PublicRegistry.Parse(options.PublicRegistry, context.Environment.GetEnvironmentVariable);
+
         var needsRegistryForBase = matrix.Base is not null || matrix.Images.Any(i => i.BuildArgs.Values.Any(v => v.Contains(ImageBuildSettingsFactory.RegistryPlaceholder, StringComparison.Ordinal)));
         if (!ecr && options.Registry is null && needsRegistryForBase && tasks.Contains(TaskNames.BuildImage, StringComparer.OrdinalIgnoreCase))
         {
@@ -57,10 +69,12 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         {
             // Fails here, before any docker command, when the region or the credentials are missing.
             var aws = AwsSettings.Resolve(options.Region, EcrRegistryHost.TryParse(options.Registry), context.Environment.GetEnvironmentVariable);
-            context.InitializeEcr(
-                new EcrSession(aws, line => context.Verbose("{0}", line)),
-                options.PublicRegistry is null ? null : Aws.PublicRegistry.Parse(options.PublicRegistry));
+            context.InitializeEcr(new EcrSession(aws, line => context.Verbose("{0}", line)), publicRegistry);
             context.Information("ECR mode: region {0}{1}.", aws.RegionName, options.Registry is null ? ", registry from GetAuthorizationToken" : ", registry " + options.Registry);
+        }
+        else
+        {
+            context.InitializeEcr(null, publicRegistry);
         }
 
         if (codeBuild.Describe() is { } node)
@@ -84,13 +98,14 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
 
     public override void Teardown(BuildContext context, ITeardownContext info)
     {
-        if (context.DockerConfigDirectory is { } config && Directory.Exists(config))
+        if (context.DockerConfigDirectory is { } config)
         {
             // The login lives only as long as the run.
-            Directory.Delete(config, recursive: true);
+            context.RemoveDockerConfig();
             context.Verbose("Removed the run's private DOCKER_CONFIG {0}.", config);
         }
 
+        _interruption?.Dispose();
         context.DisposeRegistry();
         BuildSummary.Write(context);
     }

@@ -53,11 +53,23 @@ public sealed record BuildOptions(
 
     private void Validate()
     {
-        if (Registry is not null && !ImageReference.IsRegistryHost(Registry))
+        switch (Registry is { } registry ? ImageReference.RegistryHostProblem(registry) : null)
+        {
+            case ImageReference.RegistryProblem.PortOutOfRange:
+                throw new CakeException(
+                    $"--registry '{Registry}': port {Registry?[(Registry.LastIndexOf(':') + 1)..]} is not in 1-65535, e.g. --registry=127.0.0.1:5000.");
+            case ImageReference.RegistryProblem.NotHostAndPort:
+                throw new CakeException(
+                    $"--registry '{Registry}' is not a registry host: give host[:port] with no scheme or path, e.g. --registry=127.0.0.1:5000 " +
+                    "or --registry=123456789012.dkr.ecr.eu-west-1.amazonaws.com; put a namespace in --repository (e.g. --repository=team/python).");
+        }
+
+        // The repository becomes part of every image reference docker gets: the matrix's rule, checked before any task.
+        if (Repository is not null && !ImageReference.IsRepositoryName(Repository))
         {
             throw new CakeException(
-                $"--registry '{Registry}' is not a registry host: give host[:port] with no scheme or path, e.g. --registry=127.0.0.1:5000 " +
-                "or --registry=123456789012.dkr.ecr.eu-west-1.amazonaws.com; put a namespace in --repository (e.g. --repository=team/python).");
+                $"--repository '{Repository}' is not a repository name: 1-255 characters of lowercase path components [a-z0-9] joined by " +
+                "'.', '_', '__' or '-', separated by '/', e.g. --repository=team/python.");
         }
 
         if (TagSuffix is not null && !ImageTags.IsTagComponent(TagSuffix))

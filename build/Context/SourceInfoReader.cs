@@ -2,6 +2,7 @@ using System.Globalization;
 using Build.CodeBuild;
 using Build.Git;
 using Cake.Core;
+using Cake.Core.Diagnostics;
 
 namespace Build.Context;
 
@@ -14,7 +15,8 @@ public static class SourceInfoReader
 
         var revision = codeBuild.ResolvedSourceVersion;
         // One git call for id and time: keeps start-up light.
-        var log = git.Query("log", "-1", "--format=%H%n%ct", revision ?? "HEAD");
+        // The revision is a commit id (CodeBuildEnvironment checked it) or HEAD; "--" ends it, so it cannot be a path either.
+        var log = git.Query("log", "-1", "--format=%H%n%ct", revision ?? "HEAD", "--");
         revision ??= log is { Count: >= 1 } ? log[0].Trim() : null;
 
         DateTimeOffset? commitTime = null;
@@ -25,7 +27,16 @@ public static class SourceInfoReader
 
         var url = codeBuild.SourceRepoUrl
             ?? git.Query("config", "--get", "remote.origin.url")?.FirstOrDefault();
+        var (source, dropped) = SourceInfo.Clean(url);
+        if (dropped)
+        {
+            // The URL itself is not shown: it may be what holds a credential.
+            context.Log.Warning(
+                "The source repository URL (from {0} or the git remote) cannot be cleaned of credentials with certainty, so the label " +
+                "org.opencontainers.image.source is left out. Give a plain URL such as https://host/org/repo.git.",
+                EnvVars.CodeBuildSourceRepoUrl);
+        }
 
-        return new SourceInfo(revision, commitTime, SourceInfo.StripCredentials(url));
+        return new SourceInfo(revision, commitTime, source);
     }
 }

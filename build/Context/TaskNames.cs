@@ -25,4 +25,10 @@ public static class TaskNames
 
     /// <summary>Tasks that run the docker CLI.</summary>
     public static readonly string[] NeedDocker = [BaseImage, BuildImage, TestImage, PushImage];
+
+    /// <summary>
+    /// Tasks whose docker commands talk to the target registry, so docker logs in before them: BaseImage pushes the
+    /// base, BuildImage pulls it (docker build --pull) and the previous image (--cache-from), PushImage pushes.
+    /// </summary>
+    public static readonly string[] NeedDockerLogin = [BaseImage, BuildImage, PushImage];
 }

@@ -87,8 +87,8 @@ public sealed class MmdebstrapRunner(IFileSystem fileSystem, ICakeEnvironment en
             builder.Append($"--include={string.Join(',', settings.Include)}");
         }
 
-        // mmdebstrap picks the output format from the extension: callers pass a .tar path.
-        return builder.Append(suite).AppendQuoted(outputTarball);
+        // mmdebstrap picks the output format from the extension: callers pass a .tar path. Both are quoted: one argument each.
+        return builder.AppendQuoted(suite).AppendQuoted(outputTarball);
     }
 
     protected override string GetToolName() => "mmdebstrap";

@@ -1,3 +1,4 @@
+using Build.Http;
 using Cake.Core;
 using Cake.Core.IO;
 using Cake.Core.Tooling;
@@ -47,7 +48,8 @@ public abstract class DockerTool<TSettings>(IFileSystem fileSystem, ICakeEnviron
 
         if (exitCode != 0)
         {
-            var detail = errors.Count > 0 ? string.Join(" ", errors.TakeLast(5)) : string.Join(" ", output.TakeLast(5));
+            // docker's error may quote an upload URL, whose query holds a presigned signature.
+            var detail = Redaction.Text(errors.Count > 0 ? string.Join(" ", errors.TakeLast(5)) : string.Join(" ", output.TakeLast(5)));
             throw new CakeException($"{failure} ({Render(arguments)} exited with {exitCode}): {detail}");
         }
 

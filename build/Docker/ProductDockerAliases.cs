@@ -37,16 +37,19 @@ public static class ProductDockerAliases
         new DockerImageBuilder(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).Build(path, settings);
 
     /// <summary><c>docker push</c>, rerun while docker's error says the registry or network failed (<see cref="DockerPushRetry"/>).</summary>
-    public static void DockerPushWithRetry(
+    /// <returns>The digest the successful push reported, or null when docker printed none.</returns>
+    public static string? DockerPushWithRetry(
         this ICakeContext context, DockerImagePushSettings settings, string imageReference, RetryPolicy policy, Action<string> onRetry, Action<string>? onLine = null)
     {
         var pusher = new DockerImagePusher(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools);
-        DockerPushRetry.Run(imageReference, () => pusher.Push(imageReference, settings, onLine), policy, onRetry);
+        string? reported = null;
+        DockerPushRetry.Run(imageReference, () => reported = pusher.Push(imageReference, settings, onLine), policy, onRetry);
+        return reported;
     }
 
     /// <summary><c>docker pull --quiet</c>, with docker's own error in the exception.</summary>
     public static void DockerPullQuietly(this ICakeContext context, DockerImagePullSettings settings, string imageReference) =>
-        new DockerImagePuller(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).Pull(imageReference, settings);
+        new DockerImagePuller(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).Pull(imageReference, settings, quiet: true);
 
     /// <summary><c>docker login --password-stdin</c>: the settings' password goes to docker's standard input, never its command line.</summary>
     public static void DockerLoginWithPasswordStdin(this ICakeContext context, DockerRegistryLoginSettings settings, string server) =>
@@ -62,5 +65,5 @@ public static class ProductDockerAliases
 
     /// <summary><c>docker run --pull=never</c> of an image built here, its command's arguments quoted; every line it printed.</summary>
     public static IReadOnlyList<string> DockerRunBuiltImage(this ICakeContext context, DockerContainerRunSettings settings, string image, IReadOnlyList<string> command) =>
-        new DockerRunner(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).Run(image, command, settings);
+        new DockerRunner(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).Run(image, command, settings, DockerRunner.NeverPull);
 }

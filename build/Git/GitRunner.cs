@@ -6,7 +6,10 @@ namespace Build.Git;
 
 public sealed class GitSettings : ToolSettings;
 
-/// <summary>Read-only git queries (commit id, commit time, remote). Returns null when git or the checkout is missing.</summary>
+/// <summary>
+/// Read-only git queries (commit id, commit time, remote). Returns null when git or the checkout is missing.
+/// Every argument is quoted: one argument each, whatever it holds. Callers end options with <c>--</c>.
+/// </summary>
 public sealed class GitRunner(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools)
     : Tool<GitSettings>(fileSystem, environment, processRunner, tools)
 {
@@ -15,7 +18,7 @@ public sealed class GitRunner(IFileSystem fileSystem, ICakeEnvironment environme
         var builder = new ProcessArgumentBuilder();
         foreach (var arg in args)
         {
-            builder.Append(arg);
+            builder.AppendQuoted(arg);
         }
 
         IReadOnlyList<string>? output = null;

@@ -46,10 +46,11 @@ public sealed class BaseImagePublisher(BuildContext context, BaseImageSpec spec)
                 File.Delete(archive);
             }
 
-            context.DockerPushWithRetry(
+            var reported = context.DockerPushWithRetry(
                 new DockerImagePushSettings().WithDockerConfig(context.DockerConfigDirectory), reference, context.Retry, line => context.Warning("{0}", line));
-            var pushed = await context.RegistryClient.GetManifestAsync(spec.Repository, tag)
-                ?? throw new CakeException($"docker push reported success for {reference}, but the registry has no manifest under that tag.");
+            // The manifest this push reported, not whatever the tag holds by now.
+            var pushed = await context.RegistryClient.GetManifestAsync(spec.Repository, reported ?? tag)
+                ?? throw new CakeException($"docker push reported success for {reference}, but the registry has no such manifest.");
             entries.Add((pushed.ToDescriptor(), architecture.Platform));
             context.Information("Base {0}: {1}", reference, pushed.Digest);
         }
@@ -94,6 +95,12 @@ public sealed class BaseImagePublisher(BuildContext context, BaseImageSpec spec)
     private string EnsureRootFilesystem(Architecture architecture)
     {
         var path = RootFilesystemPath(spec, architecture);
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) != Path.GetFullPath(CacheDirectory).TrimEnd(Path.DirectorySeparatorChar))
+        {
+            // The matrix loader admits only suite names; this keeps any other name from moving files out of the cache.
+            throw new CakeException($"The root filesystem cache file for suite '{spec.Suite}' would be outside the cache {CacheDirectory}.");
+        }
+
         if (File.Exists(path))
         {
             context.Information("Root filesystem for {0}: cached {1}", architecture.Platform, path);

@@ -13,7 +13,10 @@ public sealed record ImageMatrix(string FilePath, string Repository, IReadOnlyLi
         Images.FirstOrDefault(i => string.Equals(i.Version, version, StringComparison.Ordinal));
 }
 
-/// <summary>One matrix entry: a Python version and the architectures it is built for.</summary>
+/// <summary>
+/// One matrix entry: a Python version and the architectures it is built for. The Dockerfile is inside the matrix
+/// file's folder (the loader checks it), and its own folder is the build context.
+/// </summary>
 public sealed record ImageEntry(
     string Version,
     string DockerfilePath,

@@ -20,13 +20,14 @@ public static partial class MatrixLoader
         }
 
         JsonDocument document;
+        var text = File.ReadAllText(fullPath);
         try
         {
-            document = JsonDocument.Parse(File.ReadAllText(fullPath), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
         }
         catch (JsonException ex)
         {
-            throw new CakeException($"The image matrix '{fullPath}' is not valid JSON: {ex.Message}");
+            throw new CakeException($"The image matrix '{fullPath}' is not valid JSON{Position(text, ex)}: {JsonPosition().Replace(ex.Message, "")}");
         }
 
         using (document)
@@ -94,7 +95,13 @@ public static partial class MatrixLoader
             throw Error(file, where, $"tag '{tag}' must be a tag other than 'latest' (letters, digits, '.', '_', '-')");
         }
 
+        // mmdebstrap runs as root with the suite as an argument, and the suite names the cache file: a name, nothing else.
         var suite = RequiredString(file, where, spec, "suite");
+        if (!DebianSuite().IsMatch(suite))
+        {
+            throw Error(file, where, $"suite '{suite}' is not a Debian suite name (lowercase letters, digits and '-', starting with a letter, e.g. bookworm, trixie, bookworm-backports)");
+        }
+
         var packages = spec.TryGetProperty("packages", out var list) && list.ValueKind == JsonValueKind.Array
             ? list.EnumerateArray().Select(p => p.GetString() ?? string.Empty).ToList()
             : throw Error(file, where, "needs \"packages\": the Debian packages to include, e.g. [\"python3\", \"python3-pip\"]");
@@ -122,10 +129,24 @@ public static partial class MatrixLoader
         }
 
         var dockerfile = RequiredString(file, where, image, "dockerfile");
-        var dockerfilePath = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, dockerfile));
+        var folder = Path.GetDirectoryName(file)!;
+        var dockerfilePath = Path.GetFullPath(Path.Combine(folder, dockerfile));
+        if (!IsInside(folder, dockerfilePath))
+        {
+            throw Error(file, where, OutsideFolder(dockerfile, folder));
+        }
+
         if (!File.Exists(dockerfilePath))
         {
             throw Error(file, where, $"dockerfile '{dockerfile}' does not exist (looked for {dockerfilePath}; paths are relative to the matrix file's folder)");
+        }
+
+        // Symbolic links are followed as docker follows them: the real Dockerfile and context must be inside too.
+        var realFolder = RealPath(folder);
+        if (realFolder is null || RealPath(dockerfilePath) is not { } realDockerfile || RealPath(Path.GetDirectoryName(dockerfilePath)!) is not { } realContext
+            || !IsInside(realFolder, realDockerfile) || !(IsInside(realFolder, realContext) || realContext == realFolder))
+        {
+            throw Error(file, where, OutsideFolder(dockerfile, folder) + " (through a symbolic link)");
         }
 
         if (!image.TryGetProperty("architectures", out var archs) || archs.ValueKind != JsonValueKind.Array || archs.GetArrayLength() == 0)
@@ -194,9 +215,75 @@ public static partial class MatrixLoader
         return value.GetString()!;
     }
 
+    private static string OutsideFolder(string dockerfile, string folder) =>
+        $"dockerfile '{dockerfile}' is outside the matrix's folder {folder}: the Dockerfile and its folder, which is the build context " +
+        "(sent to the Docker engine and hashed), must be inside it";
+
+    /// <summary>True when <paramref name="path"/> is below <paramref name="folder"/> (both full paths).</summary>
+    private static bool IsInside(string folder, string path)
+    {
+        var relative = Path.GetRelativePath(folder, path);
+        return relative != "." && !Path.IsPathRooted(relative) && relative != ".." && !relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+    }
+
+    /// <summary>The path with every symbolic link on it resolved; null when a link cannot be resolved (a loop).</summary>
+    private static string? RealPath(string path, int depth = 0)
+    {
+        if (depth > 32)
+        {
+            return null;
+        }
+
+        try
+        {
+            var full = Path.GetFullPath(path);
+            var current = Path.GetPathRoot(full)!;
+            foreach (var part in full[current.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+            {
+                var next = Path.Combine(current, part);
+                FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
+                if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target)
+                {
+                    next = RealPath(target.FullName, depth + 1) ?? throw new IOException("unresolvable link");
+                }
+
+                current = next;
+            }
+
+            return current;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    // JsonException counts lines from 0 and bytes, not characters, within the line: say it as an editor does.
+    private static string Position(string text, JsonException ex)
+    {
+        if (ex.LineNumber is not { } line || ex.BytePositionInLine is not { } bytes)
+        {
+            return "";
+        }
+
+        var lines = text.Split('\n');
+        var content = line < lines.Length ? System.Text.Encoding.UTF8.GetBytes(lines[line]) : [];
+        var column = System.Text.Encoding.UTF8.GetCharCount(content, 0, (int)Math.Min(bytes, content.Length)) + 1;
+        var offset = lines.Take((int)Math.Min(line, lines.Length)).Sum(l => l.Length + 1) + column - 1;
+        return offset >= text.TrimEnd().Length
+            ? $" at the end of the file (line {line + 1}, column {column})"
+            : $" at line {line + 1}, column {column}";
+    }
+
     private static CakeException Error(string file, string where, string problem) =>
         new($"Image matrix '{file}', {where}: {problem}.");
 
     [GeneratedRegex(@"^[a-z0-9][a-z0-9+.-]+$")]
     private static partial Regex DebianPackage();
+
+    [GeneratedRegex(@"\s*(Path: \S* \| )?LineNumber: \d+ \| BytePositionInLine: \d+\.?\s*$")]
+    private static partial Regex JsonPosition();
+
+    [GeneratedRegex(@"^[a-z][a-z0-9-]{0,62}[a-z0-9]$")]
+    private static partial Regex DebianSuite();
 }

@@ -8,6 +8,12 @@ public interface IRegistryCredentialProvider
 
     /// <summary>What a user can do when <paramref name="registry"/> asks for a login or refuses the one given: where it was looked for.</summary>
     string Advice(string registry);
+
+    /// <summary>
+    /// Whether its logins are tokens the product fetched (ECR's), which never go over plain HTTP off loopback even to a
+    /// registry given as http:// (the user chose plain HTTP for their own login, not for an AWS token).
+    /// </summary>
+    bool IssuesTokens => false;
 }
 
 /// <summary>The providers behind the client's plain constructors: a fixed login (or none), or a function (an ECR token cache).</summary>
@@ -31,5 +37,7 @@ public static class RegistryCredentialProviders
         public async Task<RegistryCredentials?> GetAsync(CancellationToken ct) => await source(ct).ConfigureAwait(false);
 
         public string Advice(string registry) => DefaultAdvice(registry);
+
+        public bool IssuesTokens => true;
     }
 }

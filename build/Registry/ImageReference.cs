@@ -114,38 +114,38 @@ public sealed partial record ImageReference
         $"{Registry}/{Repository}{(Tag is null ? "" : ":" + Tag)}{(Digest is null ? "" : "@" + Digest)}";
 
     /// <summary>host[:port] with a port in 1-65535: what --registry and the registry client accept.</summary>
-    public static bool IsRegistryHost(string registry)
-    {
-        try
-        {
-            ValidateRegistry(registry);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
+    public static bool IsRegistryHost(string registry) => RegistryHostProblem(registry) is null;
 
-    /// <summary>Lowercase path components joined by '.', '_', '__' or '-', separated by '/' (the distribution spec's rule).</summary>
-    public static bool IsRepositoryName(string repository) => RepositoryPattern().IsMatch(repository);
-
-    private static string ValidateRegistry(string registry)
+    /// <summary>Null for a host[:port]; otherwise what is wrong: its port is out of range, or it is no host[:port] at all.</summary>
+    public static RegistryProblem? RegistryHostProblem(string registry)
     {
         var match = RegistryPattern().Match(registry);
         if (!match.Success)
         {
-            throw new FormatException($"registry '{registry}' is not a host[:port] (a DNS name, an IPv4 address or a bracketed IPv6 address).");
+            return RegistryProblem.NotHostAndPort;
         }
 
-        if (match.Groups["port"].Success &&
-            (!int.TryParse(match.Groups["port"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535))
-        {
-            throw new FormatException($"registry '{registry}' has port '{match.Groups["port"].Value}', which is not in 1-65535.");
-        }
-
-        return registry;
+        return match.Groups["port"].Success &&
+            (!int.TryParse(match.Groups["port"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            ? RegistryProblem.PortOutOfRange
+            : null;
     }
+
+    public enum RegistryProblem
+    {
+        NotHostAndPort,
+        PortOutOfRange,
+    }
+
+    /// <summary>Lowercase path components joined by '.', '_', '__' or '-', separated by '/' (the distribution spec's rule).</summary>
+    public static bool IsRepositoryName(string repository) => repository.Length is > 0 and <= 255 && RepositoryPattern().IsMatch(repository);
+
+    private static string ValidateRegistry(string registry) => RegistryHostProblem(registry) switch
+    {
+        null => registry,
+        RegistryProblem.PortOutOfRange => throw new FormatException($"registry '{registry}' has port '{registry[(registry.LastIndexOf(':') + 1)..]}', which is not in 1-65535."),
+        _ => throw new FormatException($"registry '{registry}' is not a host[:port] (a DNS name, an IPv4 address or a bracketed IPv6 address)."),
+    };
 
     internal static string ValidateRepository(string repository)
     {

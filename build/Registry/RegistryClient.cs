@@ -10,9 +10,13 @@ using Build.Http;
 namespace Build.Registry;
 
 /// <summary>
-/// The registry HTTP API (v2) for manifests: HEAD, GET and PUT, with Basic and Bearer-token auth.
+/// The registry HTTP API (v2) for manifests and blobs, with Basic and Bearer-token auth.
 /// Plain HTTP for loopback registries (127.0.0.0/8, localhost, [::1]), HTTPS otherwise, unless the registry is
-/// given with an explicit http:// or https:// prefix. Never logs credentials or tokens.
+/// given with an explicit http:// or https:// prefix. Never logs credentials or tokens, nor the queries of URLs
+/// (a presigned upload URL carries its credentials there).
+/// Credentials go only over https, or over plain HTTP to the registry's own host when it is loopback or was given as
+/// http:// with fixed credentials; a token from a credential source (ECR's) never crosses plain HTTP off loopback.
+/// A request that leaves the registry's origin (an upload Location on another host) carries no Authorization.
 /// </summary>
 public sealed class RegistryClient : IDisposable
 {
@@ -25,6 +29,7 @@ public sealed class RegistryClient : IDisposable
     private readonly ConcurrentDictionary<string, string> _tokens = new(StringComparer.Ordinal);
     private readonly RetryPolicy _retry;
     private readonly Action<string>? _onRetry;
+    private readonly bool _explicitlyInsecure;
 
     /// <param name="retry">Transient failures (429, 5xx, dropped connections) are retried under this policy; default <see cref="RetryPolicy.Default"/>.</param>
     /// <param name="onRetry">Told of each retry, with its reason and wait.</param>
@@ -69,6 +74,8 @@ public sealed class RegistryClient : IDisposable
         BaseUri = RegistryEndpoint.BaseUri(registry);
         Registry = BaseUri.Authority;
         _login = login;
+        // The user chose plain HTTP for this registry and its login; a token source's tokens get no such choice.
+        _explicitlyInsecure = !login.IssuesTokens && registry.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
         _log = log;
         _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         _http.MaxResponseContentBufferSize = MaxManifestBytes;
@@ -175,7 +182,7 @@ public sealed class RegistryClient : IDisposable
     /// <summary>True when <paramref name="repository"/> holds the blob <paramref name="digest"/> (HEAD).</summary>
     public async Task<bool> BlobExistsAsync(string repository, string digest, CancellationToken ct = default)
     {
-        var target = Target.Of(repository, digest);
+        var target = Target.Blob(repository, digest);
         using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Head, BlobUri(target)), target, push: false, ct).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
@@ -189,7 +196,7 @@ public sealed class RegistryClient : IDisposable
     /// <summary>Streams the blob into <paramref name="destination"/> and checks its sha256 against <paramref name="digest"/>.</summary>
     public async Task DownloadBlobAsync(string repository, string digest, Stream destination, CancellationToken ct = default)
     {
-        var target = Target.Of(repository, digest);
+        var target = Target.Blob(repository, digest);
         using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, BlobUri(target)), target, push: false, ct, HttpCompletionOption.ResponseHeadersRead)
             .ConfigureAwait(false);
         await EnsureSuccessAsync(response, target, ct).ConfigureAwait(false);
@@ -211,7 +218,7 @@ public sealed class RegistryClient : IDisposable
     /// <summary>Uploads a blob whose bytes <paramref name="open"/> gives (monolithic: POST an upload, then PUT ?digest=).</summary>
     public async Task UploadBlobAsync(string repository, string digest, Func<Stream> open, CancellationToken ct = default)
     {
-        var target = Target.Of(repository, digest);
+        var target = Target.Blob(repository, digest);
         using var start = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, new Uri(BaseUri, $"v2/{repository}/blobs/uploads/")), target, push: true, ct)
             .ConfigureAwait(false);
         await EnsureSuccessAsync(start, target, ct).ConfigureAwait(false);
@@ -219,6 +226,8 @@ public sealed class RegistryClient : IDisposable
             ?? throw new RegistryException($"Registry {Registry} started an upload of {target} but gave no Location to send it to.");
         var upload = location.IsAbsoluteUri ? location : new Uri(BaseUri, location);
         var put = new Uri(upload.AbsoluteUri + (upload.Query.Length > 0 ? "&" : "?") + "digest=" + Uri.EscapeDataString(digest));
+        // A Location on another host (a storage bucket's presigned URL) carries its own credentials: the registry's
+        // Authorization is not sent there, as .NET's redirect handling would not send it either.
         using var finish = await SendAsync(
             () => new HttpRequestMessage(HttpMethod.Put, put)
             {
@@ -226,13 +235,26 @@ public sealed class RegistryClient : IDisposable
             },
             target,
             push: true,
-            ct).ConfigureAwait(false);
+            ct,
+            authorize: IsRegistryOrigin(put)).ConfigureAwait(false);
         await EnsureSuccessAsync(finish, target, ct).ConfigureAwait(false);
     }
 
     public void Dispose() => _http.Dispose();
 
     private Uri BlobUri(Target target) => new(BaseUri, $"v2/{target.Repository}/blobs/{target.Reference}");
+
+    /// <summary>Same scheme, host and port as the registry's API.</summary>
+    private bool IsRegistryOrigin(Uri uri) =>
+        Uri.Compare(uri, BaseUri, UriComponents.SchemeAndServer, UriFormat.SafeUnescaped, StringComparison.OrdinalIgnoreCase) == 0;
+
+    /// <summary>
+    /// Whether credentials may go to <paramref name="uri"/>: over https, or over plain HTTP to the registry's own host
+    /// when that is loopback or a registry the user gave as http:// (with fixed credentials).
+    /// </summary>
+    private bool MaySendCredentialsTo(Uri uri) =>
+        uri.Scheme == Uri.UriSchemeHttps
+        || (string.Equals(uri.Host, BaseUri.Host, StringComparison.OrdinalIgnoreCase) && (RegistryEndpoint.IsLoopback(uri) || _explicitlyInsecure));
 
     private void VerifyDigest(Target target, int length, string digest, string? claimed, string source)
     {
@@ -291,14 +313,19 @@ public sealed class RegistryClient : IDisposable
     /// answer is returned (callers then report it) or the last failure thrown, saying how many attempts were made.
     /// </summary>
     private async Task<HttpResponseMessage> SendAsync(
-        Func<HttpRequestMessage> createRequest, Target target, bool push, CancellationToken ct, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+        Func<HttpRequestMessage> createRequest,
+        Target target,
+        bool push,
+        CancellationToken ct,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead,
+        bool authorize = true)
     {
         for (var attempt = 1; ; attempt++)
         {
             HttpResponseMessage response;
             try
             {
-                response = await SendAuthorizedAsync(createRequest, target, push, ct, completion).ConfigureAwait(false);
+                response = await SendAuthorizedAsync(createRequest, target, push, ct, completion, authorize).ConfigureAwait(false);
             }
             catch (RegistryException e) when (IsTransient(e) && !ct.IsCancellationRequested)
             {
@@ -365,12 +392,26 @@ public sealed class RegistryClient : IDisposable
         _ => null,
     };
 
-    /// <summary>Sends with the cached token or Basic credentials; on a Bearer challenge gets a token and retries once.</summary>
-    /// <summary>Sends with the cached token or Basic credentials; on a Bearer challenge gets a token and retries once.</summary>
+    /// <summary>
+    /// Sends with the cached token or Basic credentials; on a Bearer challenge gets a token and retries once.
+    /// Unless <paramref name="authorize"/>: then without any Authorization (a request that leaves the registry's origin).
+    /// </summary>
     private async Task<HttpResponseMessage> SendAuthorizedAsync(
-        Func<HttpRequestMessage> createRequest, Target target, bool push, CancellationToken ct, HttpCompletionOption completion)
+        Func<HttpRequestMessage> createRequest, Target target, bool push, CancellationToken ct, HttpCompletionOption completion, bool authorize)
     {
+        if (!authorize)
+        {
+            return await SendOnceAsync(createRequest(), scope: null, target, ct, completion).ConfigureAwait(false);
+        }
+
         _credentials = await _login.GetAsync(ct).ConfigureAwait(false);
+        if (_credentials is not null && !MaySendCredentialsTo(BaseUri))
+        {
+            throw new RegistryException(
+                $"Registry {Registry} is reached over plain HTTP ({BaseUri}) and is not a loopback address: not sending its login " +
+                "(a registry token) in clear text. Reach it over https.");
+        }
+
         var scope = target.Scope(push);
         var response = await SendOnceAsync(createRequest(), scope, target, ct, completion).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Unauthorized)
@@ -398,14 +439,17 @@ public sealed class RegistryClient : IDisposable
         return response;
     }
 
+    /// <param name="scope">The token scope; null sends no Authorization at all.</param>
     private async Task<HttpResponseMessage> SendOnceAsync(
-        HttpRequestMessage request, string scope, Target target, CancellationToken ct, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+        HttpRequestMessage request, string? scope, Target target, CancellationToken ct, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         using (request)
         {
-            request.Headers.Authorization = _tokens.TryGetValue(scope, out var token)
-                ? new AuthenticationHeaderValue("Bearer", token)
-                : BasicAuthorization();
+            request.Headers.Authorization = scope is null
+                ? null
+                : _tokens.TryGetValue(scope, out var token)
+                    ? new AuthenticationHeaderValue("Bearer", token)
+                    : BasicAuthorization();
             var response = await SendLoggedAsync(request, target, ct, completion).ConfigureAwait(false);
             return response;
         }
@@ -434,7 +478,10 @@ public sealed class RegistryClient : IDisposable
         {
             _log?.Invoke($"{line} → timed out");
             throw new RegistryException(
-                $"{request.Method} {request.RequestUri} timed out after {_http.Timeout.TotalSeconds:0}s{For(target)}. Is the registry at {BaseUri} reachable and healthy?",
+                $"{request.Method} {Redaction.Url(request.RequestUri!)} timed out after {_http.Timeout.TotalSeconds:0}s{For(target)}. " +
+                (IsRegistryOrigin(request.RequestUri!)
+                    ? $"Is the registry at {BaseUri} reachable and healthy?"
+                    : $"Registry {Registry} sent the request to {request.RequestUri!.Authority}: is that host reachable and healthy?"),
                 innerException: e);
         }
     }
@@ -446,13 +493,14 @@ public sealed class RegistryClient : IDisposable
         var refused = e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused };
         var hint = e.HttpRequestError switch
         {
+            _ when !IsRegistryOrigin(uri) => $"Registry {Registry} sent the request to {root}: is that host reachable from here?",
             _ when refused => $"Is the registry running at {root}?",
             HttpRequestError.NameResolutionError => $"The host name {uri.Host} does not resolve: is the registry name right?",
             HttpRequestError.SecureConnectionError =>
                 $"TLS failed. If the registry at {uri.Authority} serves plain HTTP, give it as http://{uri.Authority}.",
             _ => $"Is the registry running at {root}, and reachable from here?",
         };
-        return $"{request.Method} {uri} failed{For(target)}: {e.Message.TrimEnd('.')}. {hint}";
+        return $"{request.Method} {Redaction.Url(uri)} failed{For(target)}: {Redaction.Text(e.Message).TrimEnd('.')}. {hint}";
     }
 
     private string For(Target target) => $" ({target} on registry {Registry})";
@@ -463,6 +511,15 @@ public sealed class RegistryClient : IDisposable
         if (string.IsNullOrEmpty(realm) || !Uri.TryCreate(realm, UriKind.Absolute, out var realmUri))
         {
             throw new RegistryException($"Registry {Registry} asked for a token for {target} but named no usable realm ({challenge}).");
+        }
+
+        if (_credentials is not null && !MaySendCredentialsTo(realmUri))
+        {
+            throw new RegistryException(
+                $"Registry {Registry} asked for a token from the realm {Redaction.Url(realmUri)} for {target}: credentials go only over https, " +
+                $"or over plain HTTP to the registry's own host ({BaseUri.Host}) when it is loopback or given as http://, so they were not sent. " +
+                "Check the registry's token service configuration (the realm of its WWW-Authenticate challenge).",
+                HttpStatusCode.Unauthorized);
         }
 
         if (_credentials?.IdentityToken is { } refreshToken)
@@ -491,7 +548,7 @@ public sealed class RegistryClient : IDisposable
             var error = RegistryErrorBody.Parse(body);
             throw new RegistryException(
                 $"Token service {realmUri.GetLeftPart(UriPartial.Path)} for registry {Registry} answered HTTP {(int)response.StatusCode} " +
-                $"({response.StatusCode}) for {target}: {error.Text}; " +
+                $"({response.StatusCode}) for {target}: {Redaction.Text(error.Text)}; " +
                 _login.Advice(Registry),
                 response.StatusCode,
                 error.Codes);
@@ -571,9 +628,14 @@ public sealed class RegistryClient : IDisposable
         var request = response.RequestMessage;
         var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
         var error = RegistryErrorBody.Parse(body);
+        // After a redirect or at an upload Location the answer may come from another host: name the one that failed.
+        var elsewhere = request?.RequestUri is { } uri && !IsRegistryOrigin(uri) ? uri.Authority : null;
         throw new RegistryException(
-            $"Registry {Registry} answered HTTP {(int)response.StatusCode} ({response.StatusCode}) to {request?.Method} {target}: " +
-            $"{error.Text}. {Hint(response.StatusCode, error.Codes, target, request?.Method == HttpMethod.Put)}",
+            (elsewhere is null ? $"Registry {Registry}" : $"{elsewhere} (where registry {Registry} sent the request)") +
+            $" answered HTTP {(int)response.StatusCode} ({response.StatusCode}) to {request?.Method} {target}: {Redaction.Text(error.Text)}. " +
+            (elsewhere is null
+                ? Hint(response.StatusCode, error.Codes, target, request?.Method == HttpMethod.Put)
+                : $"Retry; if it persists, look at the storage behind {Registry} (e.g. its bucket and presigned URLs)."),
             response.StatusCode,
             error.Codes);
     }
@@ -587,6 +649,7 @@ public sealed class RegistryClient : IDisposable
             $"The account may lack {(push ? "push" : "pull")} access to {target.Repository ?? Registry}: {_login.Advice(Registry)}",
         HttpStatusCode.NotFound when target.Repository is null => $"Is {BaseUri} a registry? It has no /v2/ API.",
         HttpStatusCode.NotFound when codes.Contains("NAME_UNKNOWN") => $"Repository {target.Repository} does not exist on {Registry}.",
+        HttpStatusCode.NotFound when target.IsBlob => $"Repository {target.Repository} on {Registry} has no blob {target.Reference}.",
         HttpStatusCode.NotFound => $"Repository {target.Repository} or reference {target.Reference} is not on {Registry}.",
         _ when codes.Contains("MANIFEST_BLOB_UNKNOWN") || codes.Contains("BLOB_UNKNOWN") =>
             $"Something the manifest refers to is not in {target.Repository}: push the per-platform images to {Registry}/{target.Repository} first.",
@@ -595,10 +658,19 @@ public sealed class RegistryClient : IDisposable
         _ => "",
     };
 
-    /// <summary>What a request is about: a manifest (repository and tag or digest, checked so that they go into a URL safely) or the API root.</summary>
-    private sealed record Target(string? Repository, string? Reference)
+    /// <summary>What a request is about: a manifest or a blob (repository and tag or digest, checked so that they go into a URL safely) or the API root.</summary>
+    private sealed record Target(string? Repository, string? Reference, bool IsBlob = false)
     {
         public static readonly Target ApiRoot = new(null, null);
+
+        public static Target Blob(string repository, string digest)
+        {
+            ArgumentNullException.ThrowIfNull(repository);
+            ArgumentNullException.ThrowIfNull(digest);
+            ImageReference.ValidateRepository(repository);
+            ImageReference.ValidateDigest(digest);
+            return new Target(repository, digest, IsBlob: true);
+        }
 
         public static Target Of(string repository, string reference)
         {
@@ -616,6 +688,8 @@ public sealed class RegistryClient : IDisposable
 
         public override string ToString() => Repository is null
             ? "the API root /v2/"
-            : $"manifest {Repository}{(Digests.IsDigest(Reference!) ? "@" : ":")}{Reference}";
+            : IsBlob
+                ? $"blob {Repository}@{Reference}"
+                : $"manifest {Repository}{(Digests.IsDigest(Reference!) ? "@" : ":")}{Reference}";
     }
 }

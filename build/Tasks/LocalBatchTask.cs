@@ -38,6 +38,11 @@ public sealed class LocalBatchTask : AsyncFrostingTask<BuildContext>, IPlannedTa
             throw new CakeException($"Cannot run {batch.File}: {problems.Count} problem(s):{Environment.NewLine}{string.Join(Environment.NewLine, problems.Select(p => "  " + p))}");
         }
 
+        if (!context.Batch.AllowEditedBuildspec)
+        {
+            ThrowIfEdited(context, batch, paths);
+        }
+
         var logs = Path.Combine(paths.Root, ".artifacts", "local-batch", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", System.Globalization.CultureInfo.InvariantCulture));
         var runner = new LocalBatchRunner(batch, buildspecs, new LocalBatchSettings(paths.Root, context.Batch.Parallel, logs, NodeEnvironment(context)));
         context.Information("Running {0}: {1} node(s), up to {2} at once{3}; node logs in {4}",
@@ -59,6 +64,22 @@ public sealed class LocalBatchTask : AsyncFrostingTask<BuildContext>, IPlannedTa
             throw new CakeException(
                 $"The batch failed: {string.Join(", ", failed.Select(n => $"{n.Identifier} ({n.Reason}; log {n.LogPath})"))}." +
                 (runner.Nodes.Any(n => n.State == NodeState.Skipped) ? $" Skipped because of it: {string.Join(", ", runner.Nodes.Where(n => n.State == NodeState.Skipped).Select(n => n.Identifier))}." : string.Empty));
+        }
+    }
+
+    // Each node's commands run in a shell: only what Buildspec writes for the matrix runs, unless the user says otherwise.
+    private static void ThrowIfEdited(BuildContext context, ParsedBatch batch, SourcePaths paths)
+    {
+        var directory = Path.GetDirectoryName(paths.Resolve(context.Batch.BatchBuildspec))!;
+        var options = context.Batch with { BuildspecDirectory = directory };
+        var edited = BuildspecChecker.CheckRunnable(
+            batch, paths.Resolve(context.Batch.BatchBuildspec), paths, paths.Display(directory), BuildspecSet.Expected(context.Matrix, options, paths)).ToList();
+        if (edited.Count > 0)
+        {
+            throw new CakeException(
+                $"Refusing to run {batch.File}: a node would run commands that Buildspec did not write for the matrix {paths.Display(context.Matrix.FilePath)}:" +
+                $"{Environment.NewLine}{string.Join(Environment.NewLine, edited.Select(p => "  " + p))}{Environment.NewLine}" +
+                $"Regenerate with `{BuildspecSet.RegenerateCommand(context.Matrix, options, paths)}`, or pass --{Arguments.AllowEditedBuildspec} to run the files as they are.");
         }
     }
 

@@ -24,9 +24,9 @@ public sealed class PushImageTask : AsyncFrostingTask<BuildContext>, IPlannedTas
             var reference = context.Tags.Reference(tag);
             if (context.State.Reused.FirstOrDefault(r => r.Target == target) is { } reused)
             {
-                var digest = await RemoteTagger.TagAsync(context, reused.InputsTag, tag);
-                context.State.Pushed.Add(new PushedImage(target, reference, digest));
-                context.Information("Tagged {0} {1} in the registry from {2}: no layer pulled or pushed", reference, digest, reused.InputsTag);
+                var tagged = await RemoteTagger.TagAsync(context, reused.InputsTag, tag);
+                context.State.Pushed.Add(new PushedImage(target, reference, tagged));
+                context.Information("Tagged {0} {1} in the registry from {2}: no layer pulled or pushed", reference, tagged, reused.InputsTag);
                 continue;
             }
 
@@ -50,22 +50,31 @@ public sealed class PushImageTask : AsyncFrostingTask<BuildContext>, IPlannedTas
             }
 
             context.Information("Pushing {0}", reference);
-            context.DockerPushWithRetry(
+            var reported = context.DockerPushWithRetry(
                 new DockerImagePushSettings().WithDockerConfig(context.DockerConfigDirectory),
                 reference,
                 context.Retry,
                 line => context.Warning("{0}", line),
                 line => context.Verbose("{0}", line));
 
-            var pushed = await context.RegistryClient.HeadManifestAsync(context.Tags.Repository, tag)
-                ?? throw new CakeException($"docker push reported success for {reference}, but the registry has no manifest under that tag.");
-            context.State.Pushed.Add(new PushedImage(target, reference, pushed.Digest));
-            context.Information("Pushed {0} {1}", reference, pushed.Digest);
+            // The digest is the one this push reported; the tag must still hold it (another writer may have moved it).
+            var digest = reported ?? throw new CakeException(
+                $"docker push {reference} succeeded but printed no '<tag>: digest: sha256:… size: …' line, so what it pushed is unknown; nothing was recorded.");
+            var now = await context.RegistryClient.HeadManifestAsync(context.Tags.Repository, tag);
+            if (now?.Digest != digest)
+            {
+                throw new CakeException(
+                    $"docker push reported {reference} as {digest}, but the registry's tag now holds {now?.Digest ?? "nothing"}: something changed the tag " +
+                    "after this push (another run pushing the same tag?). Nothing was recorded and the inputs tag was not set, so a rerun builds and pushes again.");
+            }
+
+            context.State.Pushed.Add(new PushedImage(target, reference, digest));
+            context.Information("Pushed {0} {1}", reference, digest);
 
             // Last: the inputs tag says "tested and published"; a crash before it means the next run builds again.
             if (context.State.Built.FirstOrDefault(b => b.Target == target)?.Inputs is { } inputs)
             {
-                await RemoteTagger.TagAsync(context, tag, inputs.Tag);
+                await RemoteTagger.TagAsync(context, digest, inputs.Tag);
             }
         }
     }

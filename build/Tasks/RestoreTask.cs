@@ -46,11 +46,10 @@ public sealed class RestoreTask : AsyncFrostingTask<BuildContext>, IPlannedTask
             return;
         }
 
-        if (context.Credentials is { } credentials && context.Runs(TaskNames.PushImage))
+        if (context.Credentials is { } credentials && TaskNames.NeedDockerLogin.Any(context.Runs))
         {
-            context.DockerConfigDirectory = Directory.CreateTempSubdirectory("build-docker-config-").FullName;
             context.DockerLoginWithPasswordStdin(
-                new DockerRegistryLoginSettings { Username = credentials.Username, Password = credentials.Password }.WithDockerConfig(context.DockerConfigDirectory),
+                new DockerRegistryLoginSettings { Username = credentials.Username, Password = credentials.Password }.WithDockerConfig(context.EnsureDockerConfig()),
                 registry);
             context.Information("Logged in to {0} as {1} (credentials kept in a run-private DOCKER_CONFIG).", registry, credentials.Username);
         }
@@ -75,7 +74,7 @@ public sealed class RestoreTask : AsyncFrostingTask<BuildContext>, IPlannedTask
         }
         else if (context.Options.Registry is { } registry)
         {
-            if (context.Credentials is { } credentials && context.Runs(TaskNames.PushImage))
+            if (context.Credentials is { } credentials && TaskNames.NeedDockerLogin.Any(context.Runs))
             {
                 var settings = new DockerRegistryLoginSettings { Username = credentials.Username, Password = credentials.Password };
                 yield return DockerLoginRunner.Render(DockerLoginRunner.GetArguments(registry, settings)) + "  (password on standard input)";

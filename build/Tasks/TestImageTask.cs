@@ -68,7 +68,7 @@ public sealed class TestImageTask : FrostingTask<BuildContext>, IPlannedTask
 
     public IEnumerable<string> Plan(BuildContext context) =>
         context.Selection.Images.Select(target => DockerRunner.Render(DockerRunner.GetArguments(
-            context.Tags.Reference(context.Tags.ArchTag(target)), ImageSmokeTest.Command, Settings(context, target))));
+            context.Tags.Reference(context.Tags.ArchTag(target)), ImageSmokeTest.Command, Settings(context, target), DockerRunner.NeverPull)));
 
     // No network: the smoke test has no use for an interface.
     private static DockerContainerRunSettings Settings(BuildContext context, ImageTarget target) => new DockerContainerRunSettings

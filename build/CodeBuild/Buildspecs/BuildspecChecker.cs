@@ -159,17 +159,52 @@ public static class BuildspecChecker
                 continue;
             }
 
-            var actual = File.ReadAllText(path).ReplaceLineEndings("\n").Split('\n');
-            var wanted = file.Content.Split('\n');
-            var line = Enumerable.Range(0, Math.Max(actual.Length, wanted.Length))
-                .FirstOrDefault(i => i >= actual.Length || i >= wanted.Length || actual[i] != wanted[i], -1);
-            if (line >= 0)
+            if (Difference(display, File.ReadAllText(path), file.Content) is { } difference)
             {
-                var expectedText = line < wanted.Length ? wanted[line].Trim() : "(end of file)";
-                yield return new(display, line + 1, null,
-                    $"differs from what Buildspec writes for the matrix (expected '{expectedText}'): run `{regenerate}` and commit the result");
+                yield return difference with { Message = $"{difference.Message}: run `{regenerate}` and commit the result" };
             }
         }
+    }
+
+    /// <summary>
+    /// What LocalBatch would run against what Buildspec writes: the batch file and each node buildspec it references
+    /// must be exactly the generated text (the files of <paramref name="expected"/>, in the batch file's folder).
+    /// </summary>
+    public static IEnumerable<BuildspecProblem> CheckRunnable(ParsedBatch batch, string batchPath, SourcePaths paths, string displayDirectory, IReadOnlyList<GeneratedFile> expected)
+    {
+        var byDisplay = expected.ToDictionary(f => $"{displayDirectory}/{f.Name}", StringComparer.Ordinal);
+        if (Difference(batch.File, File.ReadAllText(batchPath), expected.Single(f => f.Name == BuildspecFiles.Batch).Content) is { } batchDifference)
+        {
+            yield return batchDifference;
+        }
+
+        foreach (var file in batch.Nodes.Select(n => n.Buildspec).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            var display = paths.Display(file);
+            if (!byDisplay.TryGetValue(display, out var generated))
+            {
+                yield return new(batch.File, 0, null, $"names the buildspec {display}, which Buildspec does not write (it writes {string.Join(", ", byDisplay.Keys)})");
+            }
+            else if (Difference(display, File.ReadAllText(paths.Resolve(file)), generated.Content) is { } difference)
+            {
+                yield return difference;
+            }
+        }
+    }
+
+    private static BuildspecProblem? Difference(string display, string actualText, string wantedText)
+    {
+        var actual = actualText.ReplaceLineEndings("\n").Split('\n');
+        var wanted = wantedText.Split('\n');
+        var line = Enumerable.Range(0, Math.Max(actual.Length, wanted.Length))
+            .FirstOrDefault(i => i >= actual.Length || i >= wanted.Length || actual[i] != wanted[i], -1);
+        if (line < 0)
+        {
+            return null;
+        }
+
+        var expectedText = line < wanted.Length ? wanted[line].Trim() : "(end of file)";
+        return new(display, line + 1, null, $"differs from what Buildspec writes for the matrix (expected '{expectedText}')");
     }
 
     /// <summary>The --target of the node's ./build.sh command, or null.</summary>

@@ -6,7 +6,11 @@ using YamlDotNet.RepresentationModel;
 namespace Build.CodeBuild.Buildspecs;
 
 /// <summary>A batch buildspec as read from a file: its graph (each node with its line) and what was wrong in it.</summary>
-public sealed record ParsedBatch(string File, bool FastFail, IReadOnlyList<BuildGraphNode> Nodes, int GraphLine, IReadOnlyList<BuildspecProblem> Problems);
+public sealed record ParsedBatch(string File, bool FastFail, IReadOnlyList<BuildGraphNode> Nodes, int GraphLine, IReadOnlyList<BuildspecProblem> Problems)
+{
+    /// <summary>False when the file is missing or is no YAML mapping: then its problems say so, and nothing else can be checked.</summary>
+    public bool Readable { get; init; } = true;
+}
 
 /// <summary>A node's buildspec as read from a file: its commands in phase order, and what was wrong in it.</summary>
 public sealed record ParsedNodeBuildspec(string File, NodeBuildspec Buildspec, IReadOnlyList<BuildspecProblem> Problems);
@@ -31,7 +35,7 @@ public static partial class BuildspecReader
         var root = Load(path, displayName, problems);
         if (root is null)
         {
-            return new ParsedBatch(displayName, false, nodes, 0, problems);
+            return new ParsedBatch(displayName, false, nodes, 0, problems) { Readable = false };
         }
 
         CheckKeys(root, TopLevelKeys, displayName, null, "a buildspec", problems);

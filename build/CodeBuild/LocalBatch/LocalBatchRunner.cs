@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Build.CodeBuild.Buildspecs;
 using Build.Context;
+using Build.Processes;
 
 namespace Build.CodeBuild.LocalBatch;
 
@@ -22,6 +23,9 @@ public sealed record LocalBatchSettings(string SourceRoot, int Parallel, string 
 /// </summary>
 public sealed partial class LocalBatchRunner(ParsedBatch batch, IReadOnlyDictionary<string, ParsedNodeBuildspec> buildspecs, LocalBatchSettings settings)
 {
+    /// <summary>How long a node stopped by fast-fail has, after SIGTERM, before it is killed.</summary>
+    public static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(10);
+
     private readonly object _gate = new();
 
     public IReadOnlyList<NodeRun> Nodes { get; } = batch.Nodes
@@ -101,9 +105,9 @@ public sealed partial class LocalBatchRunner(ParsedBatch batch, IReadOnlyDiction
         // As CodeBuild runs a phase: the commands in order, in the source folder, stopping at the first that fails.
         await File.WriteAllLinesAsync(script, ["set -eo pipefail", $"cd '{settings.SourceRoot.Replace("'", "'\\''")}'", .. commands], CancellationToken.None);
 
-        var start = new ProcessStartInfo("bash")
+        // In a process group of its own (setsid), so that fast-fail's SIGTERM reaches the node's every process at once.
+        var start = new ProcessStartInfo(Setsid ?? "bash", Setsid is null ? [script] : ["bash", script])
         {
-            ArgumentList = { script },
             WorkingDirectory = settings.SourceRoot,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -168,8 +172,20 @@ public sealed partial class LocalBatchRunner(ParsedBatch batch, IReadOnlyDiction
         }
         catch (OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
+            // SIGTERM first, to the whole tree (bash, ./build.sh, the program, docker): the program removes its private
+            // DOCKER_CONFIG before it exits. Whatever is still running after the grace period is killed.
+            ProcessTree.Signal(process.Id, ProcessTree.SigTerm);
+            using var grace = new CancellationTokenSource(StopGracePeriod);
+            try
+            {
+                await process.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None);
+            }
+
             lock (log)
             {
                 log.WriteLine("# stopped: fast-fail");
@@ -209,6 +225,8 @@ public sealed partial class LocalBatchRunner(ParsedBatch batch, IReadOnlyDiction
     }
 
     private static string? Arch(NodeRun run) => run.Node.Variables.GetValueOrDefault(EnvVars.Arch);
+
+    private static readonly string? Setsid = new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
 
     private void Finish(NodeRun run, NodeState state, string? reason)
     {

@@ -53,7 +53,7 @@ public sealed class DockerImageBuilder(IFileSystem fileSystem, ICakeEnvironment 
 
         foreach (var tag in settings.Tag ?? [])
         {
-            builder.Append("--tag").Append(tag);
+            builder.Append("--tag").AppendQuoted(tag);
         }
 
         foreach (var argument in settings.BuildArg ?? [])
@@ -68,7 +68,7 @@ public sealed class DockerImageBuilder(IFileSystem fileSystem, ICakeEnvironment 
 
         foreach (var image in settings.CacheFrom ?? [])
         {
-            builder.Append("--cache-from").Append(image);
+            builder.Append("--cache-from").AppendQuoted(image);
         }
 
         if (settings.Iidfile is not null)

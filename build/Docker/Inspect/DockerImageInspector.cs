@@ -22,7 +22,7 @@ public sealed class DockerImageInspector(IFileSystem fileSystem, ICakeEnvironmen
         var arguments = new ProcessArgumentBuilder()
             .Append("image").Append("inspect")
             .Append("--format").AppendQuoted("{{range .RepoDigests}}{{println .}}{{end}}")
-            .Append(image);
+            .AppendQuoted(image);
         return RunAndCapture(settings, arguments, $"Cannot inspect {image}").Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
     }
 
@@ -33,7 +33,7 @@ public sealed class DockerImageInspector(IFileSystem fileSystem, ICakeEnvironmen
             .Append("--format").AppendQuoted(ImageRuntime.Format);
         foreach (var image in images)
         {
-            arguments.Append(image);
+            arguments.AppendQuoted(image);
         }
 
         return arguments;

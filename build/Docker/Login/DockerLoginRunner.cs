@@ -57,12 +57,8 @@ public sealed class DockerLoginRunner(IFileSystem fileSystem, ICakeEnvironment e
 
     public static ProcessArgumentBuilder GetArguments(string registry, DockerRegistryLoginSettings settings)
     {
-        var builder = new ProcessArgumentBuilder();
-        foreach (var argument in GetArgumentList(registry, settings))
-        {
-            builder.Append(argument);
-        }
-
-        return builder;
+        // For display only (the run passes the list itself, without a shell or a string to split).
+        return new ProcessArgumentBuilder()
+            .Append("login").Append("--username").AppendQuoted(settings.Username).Append("--password-stdin").AppendQuoted(registry);
     }
 }

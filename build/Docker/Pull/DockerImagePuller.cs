@@ -5,14 +5,14 @@ using Cake.Docker;
 
 namespace Build.Docker.Pull;
 
-/// <summary>Ours: runs <c>docker pull --quiet</c> (Cake.Docker's settings have no Quiet) for one image, with docker's own error in the exception.</summary>
+/// <summary>Ours: runs <c>docker pull</c> for one image from Cake.Docker's settings, <c>--quiet</c> when asked (Cake.Docker's settings have no Quiet), with docker's own error in the exception.</summary>
 public sealed class DockerImagePuller(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools)
     : DockerTool<DockerImagePullSettings>(fileSystem, environment, processRunner, tools)
 {
-    public void Pull(string reference, DockerImagePullSettings settings) =>
-        RunAndCapture(settings, GetArguments(reference, settings), $"Pulling {reference} failed");
+    public void Pull(string reference, DockerImagePullSettings settings, bool quiet) =>
+        RunAndCapture(settings, GetArguments(reference, settings, quiet), $"Pulling {reference} failed");
 
-    public static ProcessArgumentBuilder GetArguments(string reference, DockerImagePullSettings settings)
+    public static ProcessArgumentBuilder GetArguments(string reference, DockerImagePullSettings settings, bool quiet = false)
     {
         var builder = new ProcessArgumentBuilder();
         builder.Append("pull");
@@ -26,9 +26,12 @@ public sealed class DockerImagePuller(IFileSystem fileSystem, ICakeEnvironment e
             builder.Append("--platform").Append(settings.Platform);
         }
 
-        // The progress is captured, not shown: only the image's name is worth reading.
-        builder.Append("--quiet");
-        builder.Append(reference);
+        if (quiet)
+        {
+            builder.Append("--quiet");
+        }
+
+        builder.AppendQuoted(reference);
         return builder;
     }
 }

@@ -6,17 +6,20 @@ using Cake.Docker;
 namespace Build.Docker.Run;
 
 /// <summary>
-/// Ours: runs an image built here with <c>docker run --pull=never</c> (never a registry's image of the same name) from
-/// Cake.Docker's settings, and returns every line the container printed. Cake.Docker's DockerRun returns only the
-/// first line, passes the command's arguments unquoted, and has no pull setting.
+/// Ours: runs <c>docker run</c> from Cake.Docker's settings, with a pull policy (<see cref="NeverPull"/> for an image
+/// built here: never a registry's image of the same name), and returns every line the container printed. Cake.Docker's
+/// DockerRun returns only the first line, passes the command's arguments unquoted, and has no pull setting.
 /// </summary>
 public sealed class DockerRunner(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools)
     : DockerTool<DockerContainerRunSettings>(fileSystem, environment, processRunner, tools)
 {
-    public IReadOnlyList<string> Run(string image, IReadOnlyList<string> command, DockerContainerRunSettings settings) =>
-        RunAndCapture(settings, GetArguments(image, command, settings), $"Running {image} failed");
+    /// <summary>docker's <c>--pull</c> policy for an image that must be the local one.</summary>
+    public const string NeverPull = "never";
 
-    public static ProcessArgumentBuilder GetArguments(string image, IReadOnlyList<string> command, DockerContainerRunSettings settings)
+    public IReadOnlyList<string> Run(string image, IReadOnlyList<string> command, DockerContainerRunSettings settings, string? pull) =>
+        RunAndCapture(settings, GetArguments(image, command, settings, pull), $"Running {image} failed");
+
+    public static ProcessArgumentBuilder GetArguments(string image, IReadOnlyList<string> command, DockerContainerRunSettings settings, string? pull = null)
     {
         var builder = new ProcessArgumentBuilder();
         builder.Append("run");
@@ -35,13 +38,17 @@ public sealed class DockerRunner(IFileSystem fileSystem, ICakeEnvironment enviro
             builder.Append("--network").Append(settings.Network);
         }
 
-        builder.Append("--pull=never");
+        if (pull is not null)
+        {
+            builder.Append($"--pull={pull}");
+        }
+
         if (settings.Entrypoint is not null)
         {
             builder.Append("--entrypoint").AppendQuoted(settings.Entrypoint);
         }
 
-        builder.Append(image);
+        builder.AppendQuoted(image);
         foreach (var argument in command)
         {
             builder.AppendQuoted(argument);

@@ -128,6 +128,29 @@ public sealed class AwsClientTests
         Assert.That(fetched, Is.EqualTo(2));
     }
 
+    [TestCase("http://ecr-proxy.example:5000", false)]
+    [TestCase("http://10.0.0.7:5000", false)]
+    [TestCase("http://127.0.0.1:5000", true)]
+    [TestCase("https://123456789012.dkr.ecr.eu-west-1.amazonaws.com", true)]
+    public void Should_take_a_registry_token_only_for_an_https_or_loopback_proxy_endpoint(string proxyEndpoint, bool accepted)
+    {
+        var token = Convert.ToBase64String(Encoding.UTF8.GetBytes("AWS:pa55word"));
+        using var client = Client(new StubHandler(_ => StubHandler.Json(HttpStatusCode.OK,
+            $$"""{"authorizationData":[{"authorizationToken":"{{token}}","expiresAt":1900000000,"proxyEndpoint":"{{proxyEndpoint}}"}]}""")));
+
+        var get = () => new EcrClient(client).GetAuthorizationTokenAsync();
+
+        if (accepted)
+        {
+            Assert.DoesNotThrowAsync(() => get());
+        }
+        else
+        {
+            var error = Assert.ThrowsAsync<CakeException>(() => get())!;
+            Assert.That(error.Message, Does.Contain($"proxyEndpoint '{proxyEndpoint}'").And.Contain("plain HTTP").And.Not.Contain("pa55word"));
+        }
+    }
+
     private static AwsClient Client(HttpMessageHandler handler) =>
         new(AwsSettings.For("eu-west-1", new BasicAWSCredentials(AccessKey, Secret), "1", _ => "http://127.0.0.1:9"), handler: handler, retry: Fast);
 

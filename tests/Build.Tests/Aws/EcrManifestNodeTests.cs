@@ -308,6 +308,31 @@ public sealed class EcrManifestNodeTests
         Assert.That(result.Output, Does.Not.Contain(_aws.PublicRegistryPassword));
     }
 
+    [Test]
+    public async Task Should_not_send_the_ecr_public_token_to_a_public_registry_on_another_host()
+    {
+        // The ECR Public endpoint is the emulator on 127.0.0.1; 127.0.0.2 is another host, listening and recording.
+        await PushArchImagesAsync("node-o", "3.8.t1");
+        await using var other = await LoopbackServer.StartAsync(context => { context.Response.StatusCode = 401; return Task.CompletedTask; });
+
+        var result = Run("node-o", "--target=PushManifest", "--python-version=3.8", "--tag-suffix=t1", $"--public-registry={other.OtherAddress}/alias");
+
+        Assert.That(other.Requests.Where(r => r.Authorization is not null), Is.Empty, "the ECR Public token went to another host");
+        Assert.That(result.ExitCode, Is.Not.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Contain($"--public-registry '{other.OtherAddress}/alias'").And.Contain("public.ecr.aws/<alias>"));
+        Assert.That(_aws.Requests.Where(r => r.Service == "ecr-public"), Is.Empty, "an ECR Public token was asked for");
+    }
+
+    [Test]
+    public void Should_accept_only_ecr_public_as_the_public_registry()
+    {
+        var result = Run("node-p", "--target=PushManifest", "--tag-suffix=t1", "--public-registry=ghcr.io/alias");
+
+        Assert.That(result.ExitCode, Is.Not.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Contain("--public-registry 'ghcr.io/alias' is not ECR Public"));
+        Assert.That(_aws.Requests, Is.Empty, "the run talked to AWS before rejecting its input");
+    }
+
     private async Task<(string Amd64, string Arm64)> PushArchImagesAsync(string repository, string prefix)
     {
         var amd64 = await TestImage.Create(Amd64, label: repository).PushAsync(_registry, repository, prefix + "-amd64");

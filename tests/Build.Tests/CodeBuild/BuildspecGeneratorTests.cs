@@ -71,8 +71,8 @@ public sealed class BuildspecGeneratorTests
     {
         var files = BuildspecGenerator.Generate(MatrixLoader.Load(_matrix.Path), new BuildspecLayout(), "buildspecs", "m/images.json");
 
-        Assert.That(files.Single(f => f.Name == "build.yml").Content, Does.Contain("- ./build.sh --target=PushImage --registry=$REGISTRY --use-date --matrix=m/images.json\n"));
-        Assert.That(files.Single(f => f.Name == "manifest.yml").Content, Does.Contain("- ./build.sh --target=PushManifest --registry=$REGISTRY --use-date --matrix=m/images.json\n"));
+        Assert.That(files.Single(f => f.Name == "build.yml").Content, Does.Contain("- ./build.sh --target=PushImage --registry=\"$REGISTRY\" --use-date --matrix='m/images.json'\n"));
+        Assert.That(files.Single(f => f.Name == "manifest.yml").Content, Does.Contain("- ./build.sh --target=PushManifest --registry=\"$REGISTRY\" --use-date --matrix='m/images.json'\n"));
     }
 
     [Test]

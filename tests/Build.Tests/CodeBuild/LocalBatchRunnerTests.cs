@@ -154,6 +154,30 @@ public sealed class LocalBatchRunnerTests
     }
 
     [Test]
+    public async Task Should_stop_running_nodes_with_sigterm_first_on_fast_fail()
+    {
+        // The node traps SIGTERM as a build that cleans up would (the program removes its private DOCKER_CONFIG).
+        var marker = Path.Combine(_directory, "got-sigterm");
+        Write("trap.yml", $"trap 'echo TERM > {marker}; exit 143' TERM; sleep 60 & wait $!");
+        Write("fail-later.yml", "sleep 1; exit 3");
+        var runner = Runner(
+            """
+            - identifier: broken
+              buildspec: fail-later.yml
+            - identifier: cleaning
+              buildspec: trap.yml
+            """,
+            parallel: 2,
+            fastFail: true);
+
+        await runner.RunAsync();
+
+        Assert.That(Node(runner, "cleaning").State, Is.EqualTo(NodeState.Stopped));
+        Assert.That(File.Exists(marker), Is.True, "the running node got no SIGTERM (killed outright?), so it could not clean up");
+        Assert.That(Node(runner, "cleaning").Elapsed(DateTimeOffset.UtcNow), Is.LessThan(TimeSpan.FromSeconds(20)));
+    }
+
+    [Test]
     public async Task Should_give_each_node_its_variables_and_identifier_and_collect_pushed_digests()
     {
         var digest = "sha256:" + new string('a', 64);

@@ -34,7 +34,7 @@ public class MmdebstrapRunnerTests
     {
         var error = Fail("I: automatically chosen mode: root\nI: arm64 cannot be executed natively, but transparently using qemu-user binfmt_misc emulation\nE: install arch-test for foreign architecture support", 25);
 
-        Assert.That(error.Message, Does.Contain("`mmdebstrap --arch=arm64 --variant=minbase bookworm \"/tmp/never.tar\"` failed (exit 25):"));
+        Assert.That(error.Message, Does.Contain("`mmdebstrap --arch=arm64 --variant=minbase \"bookworm\" \"/tmp/never.tar\"` failed (exit 25):"));
         Assert.That(error.Message, Does.Contain("  E: install arch-test for foreign architecture support"));
         Assert.That(error.Message, Does.Contain("sudo apt-get install arch-test"));
         Assert.That(error.Message, Does.Not.Contain("I: automatically chosen mode"), "info lines are not what went wrong");
@@ -57,5 +57,15 @@ public class MmdebstrapRunnerTests
         Assert.That(error.Message, Does.Contain("(exit 139):"));
         Assert.That(error.Message, Does.Contain("  Segmentation fault"));
         Assert.That(error.Message, Does.Contain("mmdebstrap --arch=arm64 --variant=minbase bookworm /tmp/test.tar"), "the generic advice says how to see the whole output");
+    }
+
+    [Test]
+    public void Should_render_the_suite_and_the_output_quoted_after_the_options()
+    {
+        var settings = new MmdebstrapSettings { Architecture = "arm64", Include = ["python3", "python3-pip"] };
+
+        var rendered = MmdebstrapRunner.GetArguments("bookworm", "/cache/bookworm-arm64.partial.tar", settings).Render();
+
+        Assert.That(rendered, Is.EqualTo("--arch=arm64 --variant=minbase --include=python3,python3-pip \"bookworm\" \"/cache/bookworm-arm64.partial.tar\""));
     }
 }

@@ -32,8 +32,8 @@ public sealed class DockerRunnerTests
         var rendered = DockerImageBuilder.Render(DockerImageBuilder.GetArguments("/src", settings));
 
         Assert.That(rendered, Is.EqualTo(
-            "docker build --platform linux/arm64/v8 --file \"/src/python 3.8.Dockerfile\" --tag 127.0.0.1:5000/python:3.8.t1-arm64v8 " +
-            "--build-arg \"VERSION=3.8\" --label \"org.opencontainers.image.revision=abc\" --cache-from 127.0.0.1:5000/python:3.8-arm64v8 " +
+            "docker build --platform linux/arm64/v8 --file \"/src/python 3.8.Dockerfile\" --tag \"127.0.0.1:5000/python:3.8.t1-arm64v8\" " +
+            "--build-arg \"VERSION=3.8\" --label \"org.opencontainers.image.revision=abc\" --cache-from \"127.0.0.1:5000/python:3.8-arm64v8\" " +
             "--iidfile \"/tmp/id\" --pull \"/src\""));
     }
 
@@ -43,8 +43,8 @@ public sealed class DockerRunnerTests
         var settings = new DockerImagePullSettings { Platform = "linux/arm64/v8" };
 
         Assert.That(
-            DockerImagePuller.Render(DockerImagePuller.GetArguments("127.0.0.1:5000/python:3.11", settings)),
-            Is.EqualTo("docker pull --platform linux/arm64/v8 --quiet 127.0.0.1:5000/python:3.11"));
+            DockerImagePuller.Render(DockerImagePuller.GetArguments("127.0.0.1:5000/python:3.11", settings, quiet: true)),
+            Is.EqualTo("docker pull --platform linux/arm64/v8 --quiet \"127.0.0.1:5000/python:3.11\""));
     }
 
     [Test]

@@ -32,6 +32,34 @@ public sealed class MatrixLoaderTests
     }
 
     [Test]
+    public void Should_refuse_a_dockerfile_reached_through_a_link_that_leaves_the_folder()
+    {
+        using var matrix = new TempMatrix("""{ "repository": "python", "images": [ { "version": "3.9", "dockerfile": "etc/hostname", "architectures": ["amd64"] } ] }""");
+        Directory.CreateSymbolicLink(Path.Combine(matrix.Directory, "etc"), "/etc");
+
+        var error = Assert.Throws<CakeException>(() => MatrixLoader.Load(matrix.Path))!;
+
+        Assert.That(error.Message, Does.Contain("dockerfile 'etc/hostname' is outside the matrix's folder").And.Contain("symbolic link"));
+    }
+
+    [Test]
+    public void Should_accept_a_dockerfile_in_a_subfolder_and_a_link_that_stays_inside()
+    {
+        using var matrix = new TempMatrix("""
+            { "repository": "python", "images": [
+              { "version": "3.9", "dockerfile": "sub/python.Dockerfile", "architectures": ["amd64"] },
+              { "version": "3.10", "dockerfile": "linked/python.Dockerfile", "architectures": ["amd64"] } ] }
+            """);
+        Directory.CreateDirectory(Path.Combine(matrix.Directory, "sub"));
+        File.WriteAllText(Path.Combine(matrix.Directory, "sub", "python.Dockerfile"), "FROM scratch\n");
+        Directory.CreateSymbolicLink(Path.Combine(matrix.Directory, "linked"), "sub");
+
+        var loaded = MatrixLoader.Load(matrix.Path);
+
+        Assert.That(loaded.Images.Select(i => i.ContextDirectory), Is.EqualTo(new[] { Path.Combine(matrix.Directory, "sub"), Path.Combine(matrix.Directory, "linked") }));
+    }
+
+    [Test]
     public void Should_name_unknown_architecture_and_the_known_ones()
     {
         using var matrix = new TempMatrix("""{ "repository": "python", "images": [ { "version": "3.9", "dockerfile": "d", "architectures": ["amd64", "sparc"] } ] }""", "d");

@@ -17,7 +17,8 @@ public sealed class BuildspecCommandLineTests
     {
         _matrix = TempMatrix.TwoByTwo();
         _docker = new FakeDocker();
-        _buildspecs = Path.Combine(_matrix.Directory, "buildspecs");
+        // Inside the repository, where CodeBuild reads buildspecs (Buildspec refuses a folder outside it).
+        _buildspecs = Path.Combine(BuildProgram.RepositoryRoot, ".artifacts", "tests", "buildspecs-" + Guid.NewGuid().ToString("N")[..8]);
     }
 
     [TearDown]
@@ -25,6 +26,10 @@ public sealed class BuildspecCommandLineTests
     {
         _matrix.Dispose();
         _docker.Dispose();
+        if (Directory.Exists(_buildspecs))
+        {
+            Directory.Delete(_buildspecs, recursive: true);
+        }
     }
 
     [Test]
@@ -195,7 +200,7 @@ public sealed class BuildspecCommandLineTests
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
         Assert.That(result.Output, Does.Contain("CodeBuild node arm64v8_py38, build python-images:0b9e0b7c, commit 1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b")
             .And.Contain("ARCH=arm64v8, VERSION=3.8"));
-        Assert.That(result.Output, Does.Contain("docker push 127.0.0.1:5000/python:3.8.1a2b3c4-arm64v8"));
+        Assert.That(result.Output, Does.Contain("docker push \"127.0.0.1:5000/python:3.8.1a2b3c4-arm64v8\""));
         Assert.That(result.Output, Does.Not.Contain("3.8.1a2b3c4-amd64").And.Not.Contain("3.7.1a2b3c4"));
         Assert.That(_docker.Calls, Is.Empty);
     }
@@ -211,7 +216,7 @@ public sealed class BuildspecCommandLineTests
 
         Assert.That(plan.ExitCode, Is.EqualTo(0), plan.ToString());
         Assert.That(plan.Output, Does.Contain("6 node(s)"));
-        Assert.That(plan.Output, Does.Contain($"node arm64v8_py38: ARCH=arm64v8 VERSION=3.8 ./build.sh --target=PushImage --registry=$REGISTRY --use-date --matrix={_matrix.Path}"));
+        Assert.That(plan.Output, Does.Contain($"node arm64v8_py38: ARCH=arm64v8 VERSION=3.8 ./build.sh --target=PushImage --registry=\"$REGISTRY\" --use-date --matrix='{_matrix.Path}'"));
         Assert.That(plan.Output, Does.Contain($"node manifest_py38 after amd64_py38, arm64v8_py38: VERSION=3.8 ./build.sh --target=PushManifest"));
         Assert.That(Directory.Exists(runs) ? Directory.GetDirectories(runs).Length : 0, Is.EqualTo(before), "a dry run started a batch");
         Assert.That(_docker.Calls, Is.Empty);

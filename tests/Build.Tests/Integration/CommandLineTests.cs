@@ -61,6 +61,41 @@ public sealed class CommandLineTests
     }
 
     [Test]
+    public void Should_give_the_line_and_column_of_a_malformed_matrix()
+    {
+        File.WriteAllText(_matrix.Path, "{\n  \"repository\": \"python\",\n  \"images\": [ { \"version\" \"3.8\" } ]\n}\n");
+
+        var result = Run("--target=BuildImage", "--tag-suffix=t1");
+
+        Assert.That(result.ExitCode, Is.Not.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Contain($"The image matrix '{_matrix.Path}' is not valid JSON at line 3, column 27"));
+        Assert.That(result.Output, Does.Not.Contain("LineNumber").And.Not.Contain("BytePositionInLine"));
+    }
+
+    [Test]
+    public void Should_say_the_registry_port_is_out_of_range()
+    {
+        var result = Run("--target=PushImage", "--registry=127.0.0.1:99999", "--tag-suffix=t1");
+
+        Assert.That(result.ExitCode, Is.Not.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Contain("--registry '127.0.0.1:99999'").And.Contain("port 99999 is not in 1-65535"));
+        Assert.That(result.Output, Does.Not.Contain("scheme").And.Not.Contain("path"));
+    }
+
+    [Test]
+    public void Should_report_only_that_a_batch_buildspec_is_not_yaml()
+    {
+        var notYaml = Path.Combine(_matrix.Directory, "notes.md");
+        File.WriteAllText(notYaml, "# Notes\n\nSome text: with a colon\nand: another: colon\n");
+
+        var result = Run("--target=CheckBuildspec", $"--buildspec={notYaml}");
+
+        Assert.That(result.ExitCode, Is.Not.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Contain("notes.md:4: is not valid YAML").And.Contain("has 1 problem(s)"));
+        Assert.That(result.Output, Does.Not.Contain("has no build node").And.Not.Contain("has no manifest node"));
+    }
+
+    [Test]
     public void Should_ask_for_a_region_or_a_registry_before_building_what_it_cannot_push()
     {
         var result = Run("--target=PushImage", "--tag-suffix=t1");
@@ -106,9 +141,9 @@ public sealed class CommandLineTests
         var result = Run("--target=PushImage", "--registry=127.0.0.1:5000", "--tag-suffix=t1", "--arch=arm64v8", "--python-version=3.8", "--dryrun");
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
-        Assert.That(result.Output, Does.Contain("docker build --platform linux/arm64/v8 --file").And.Contain("--tag 127.0.0.1:5000/python:3.8.t1-arm64v8"));
+        Assert.That(result.Output, Does.Contain("docker build --platform linux/arm64/v8 --file").And.Contain("--tag \"127.0.0.1:5000/python:3.8.t1-arm64v8\""));
         Assert.That(result.Output, Does.Contain("--build-arg \"VERSION=3.8\" --build-arg \"ARCH=arm64v8\" --build-arg \"EXTRA=yes\""));
-        Assert.That(result.Output, Does.Contain("docker push 127.0.0.1:5000/python:3.8.t1-arm64v8"));
+        Assert.That(result.Output, Does.Contain("docker push \"127.0.0.1:5000/python:3.8.t1-arm64v8\""));
         Assert.That(result.Output, Does.Not.Contain("3.8.t1-amd64").And.Not.Contain("3.7.t1"));
         Assert.That(_docker.Calls, Is.Empty);
     }
@@ -131,7 +166,7 @@ public sealed class CommandLineTests
         var result = Run("--target=Publish", "--registry=127.0.0.1:5000", "--tag-suffix=t1", "--dryrun");
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
-        Assert.That(result.Output, Does.Contain("docker build --platform linux/amd64").And.Contain("docker push 127.0.0.1:5000/python:3.7.t1-arm64v8"));
+        Assert.That(result.Output, Does.Contain("docker build --platform linux/amd64").And.Contain("docker push \"127.0.0.1:5000/python:3.7.t1-arm64v8\""));
         Assert.That(result.Output, Does.Contain("PUT 127.0.0.1:5000/v2/python/manifests/3.7 "));
         Assert.That(result.Output.IndexOf("PushImage:", StringComparison.Ordinal), Is.LessThan(result.Output.IndexOf("PushManifest:", StringComparison.Ordinal)));
         Assert.That(_docker.Calls, Is.Empty);
@@ -146,8 +181,8 @@ public sealed class CommandLineTests
             [$"--matrix={matrix}", "--target=Publish", "--registry=127.0.0.1:5000", "--tag-suffix=t1", "--dryrun"], _docker.Environment);
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
-        Assert.That(result.Output, Does.Contain($"docker build --platform linux/arm64/v8").And.Contain($"--tag 127.0.0.1:5000/python:{version}.t1-arm64v8").And.Contain(expected));
-        Assert.That(result.Output, Does.Contain("TestImage:").And.Contain($"docker run --rm --platform linux/arm64/v8 --network none --pull=never --entrypoint \"sh\" 127.0.0.1:5000/python:{version}.t1-arm64v8"));
+        Assert.That(result.Output, Does.Contain($"docker build --platform linux/arm64/v8").And.Contain($"--tag \"127.0.0.1:5000/python:{version}.t1-arm64v8\"").And.Contain(expected));
+        Assert.That(result.Output, Does.Contain("TestImage:").And.Contain($"docker run --rm --platform linux/arm64/v8 --network none --pull=never --entrypoint \"sh\" \"127.0.0.1:5000/python:{version}.t1-arm64v8\""));
         Assert.That(_docker.Calls, Is.Empty);
     }
 

@@ -117,7 +117,9 @@ public sealed partial class LocalBatchTests
             images = versions.Select(v => new { version = v.Version, dockerfile = v.Dockerfile, architectures = new[] { "amd64", "arm64v8" }, buildArgs = new Dictionary<string, string> { ["BASE_IMAGE"] = _baseImage } }),
         }));
 
-        var buildspecs = Path.Combine(directory, "buildspecs");
+        // Inside the repository, where CodeBuild reads buildspecs (Buildspec refuses a folder outside it).
+        var buildspecs = Path.Combine(BuildProgram.RepositoryRoot, ".artifacts", "tests", "local-batch-" + Guid.NewGuid().ToString("N")[..8]);
+        _directories.Add(buildspecs);
         var written = BuildProgram.Run([$"--matrix={matrix}", "--target=Buildspec", $"--buildspec-dir={buildspecs}", "--tag-suffix=x"]);
         Assert.That(written.ExitCode, Is.EqualTo(0), written.ToString());
         return (matrix, buildspecs);

@@ -126,6 +126,9 @@ public static class BuildProgram
             return new Result(_process.ExitCode, Output);
         }
 
+        /// <summary>Sends a signal to the program alone (not the processes it started), as `kill -s TERM pid` does.</summary>
+        public void Signal(string signal) => Shell.Run("kill", "-s", signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
         /// <summary>SIGKILL to the program and every process it started (docker CLI included): no cleanup runs.</summary>
         public Result KillHard()
         {

@@ -15,6 +15,24 @@ public static class DebianBase
     /// <summary>The matrix "base" section the tests use (the same packages as dockerfiles/local.json).</summary>
     public static object Spec => new { repository = Repository, tag = Tag, suite = "bookworm", packages = new[] { "python3", "python3-pip", "python-is-python3" } };
 
+    /// <summary>
+    /// A matrix in a new temporary folder: one amd64 Python image (Integration/Images/python.Dockerfile) on the Debian
+    /// base, which the matrix makes itself (BaseImage) as <paramref name="baseRepository"/>:bookworm in the target registry.
+    /// </summary>
+    public static string WriteAmd64Matrix(string repository, string baseRepository)
+    {
+        var folder = Directory.CreateTempSubdirectory(repository + "-matrix-").FullName;
+        File.Copy(Path.Combine(BuildProgram.RepositoryRoot, "tests", "Build.Tests", "Integration", "Images", "python.Dockerfile"), Path.Combine(folder, "python.Dockerfile"));
+        var matrix = Path.Combine(folder, "images.json");
+        File.WriteAllText(matrix, JsonSerializer.Serialize(new
+        {
+            repository,
+            @base = new { repository = baseRepository, tag = Tag, suite = "bookworm", packages = new[] { "python3", "python3-pip", "python-is-python3" } },
+            images = new[] { new { version = "3.11", dockerfile = "python.Dockerfile", architectures = new[] { "amd64" }, buildArgs = new { BASE_IMAGE = $"{{registry}}/{baseRepository}:{Tag}" } } },
+        }));
+        return matrix;
+    }
+
     public static string PublishTo(LocalRegistry registry)
     {
         var folder = Directory.CreateTempSubdirectory("base-matrix-").FullName;
