@@ -6,7 +6,7 @@
 #   bench/run.sh            # RUNS=5 (warm start: WARM_RUNS=10)
 #   RUNS=3 bench/run.sh
 #   BENCH_LOGS=/tmp/logs bench/run.sh   # keeps every measured command's output
-#   MEASURES="a f" bench/run.sh          # only these measures (a b c d e f; b also gives b'); the table keeps the other
+#   MEASURES="a f" bench/run.sh          # only these measures (a b c d e f s; b also gives b', s also s'); the table keeps the other
 #                                        # rows of the last results.md. (a) and (f) need no Docker engine of the bench's own.
 #
 # Every node starts with an empty Docker cache, as a CodeBuild node does: the bench starts a Docker engine of its own
@@ -20,10 +20,10 @@ warm_runs="${WARM_RUNS:-10}"
 out="$root/bench/results.md"
 work="$(mktemp -d /tmp/bench-XXXXXX)"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 NO_COLOR=1
-measures=" ${MEASURES:-a b c d e f} "
+measures=" ${MEASURES:-a b c d e f s} "
 measures="${measures//,/ }"
 measured() { [[ "$measures" == *" $1 "* ]]; }
-needs_engine() { measured b || measured c || measured d; }
+needs_engine() { measured b || measured c || measured d || measured s; }
 registry_pid="" dockerd_pid="" bench_bridge=""
 cleanup() {
   [[ -n "$registry_pid" ]] && kill "$registry_pid" 2>/dev/null || true
@@ -80,6 +80,13 @@ JSON
 }
 matrix debian.Dockerfile > "$ctx/images.json"
 matrix copy.Dockerfile | sed 's/"python"/"python-copy"/' > "$ctx/copy.json"
+# (s), (s'): the nodes of (b) and (b') with and without a signing key, each pair in repositories of its own (so that a
+# signed node's previous image is a signed one, as in a batch that always signs). The key is the bench's own.
+for kind in signed unsigned; do
+  matrix debian.Dockerfile | sed "s/\"python\"/\"python-$kind\"/" > "$ctx/$kind.json"
+  matrix copy.Dockerfile | sed "s/\"python\"/\"python-copy-$kind\"/" > "$ctx/copy-$kind.json"
+done
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$work/cosign.key.pem" 2>/dev/null
 base="$registry/debian-python:bookworm"
 
 "$root/build.sh" --target=BaseImage --matrix="$ctx/images.json" --registry="$registry" --install-prerequisites=false > "$work/base.log" 2>&1 \
@@ -119,7 +126,17 @@ shell_manifest() {
   done
 }
 
-declare -A suite_times shell_times
+declare -A suite_times shell_times diff_times
+# signed_node MATRIX SUFFIX [--signing-key=…]: a fresh image (the context file changes) pushed by one node, timed; then
+# its manifest node (untimed) makes it the next iteration's previous image.
+signed_node() {
+  local matrix=$1 suffix=$2 t; shift 2
+  echo "$suffix $(now)" > "$ctx/run-id.txt"
+  empty_cache
+  t=$(time_of suite --matrix="$ctx/$matrix" --target=PushImage --arch=amd64 --tag-suffix="$suffix" "$@")
+  time_of suite --matrix="$ctx/$matrix" --target=PushManifest --tag-suffix="$suffix" --allow-partial "$@" > /dev/null
+  echo "$t"
+}
 
 # (a) warm start on a task that does nothing (--description), ./build.sh vs dotnet run --project build.
 measured a && dotnet run --project "$root/build" -- --description > /dev/null 2>&1
@@ -183,6 +200,19 @@ for i in $(seq "$runs"); do
   empty_cache; suite_times[c]+="$(time_of suite --target=PushImage --arch=amd64 --tag-suffix="c$i") "
   empty_cache; shell_times[c]+="$(time_of shell_node "c$i") "
 
+  # (s) and (s'): the cost of signing, SBOM and provenance per arch image: each node with and without a key,
+  # alternating which goes first; the difference within each pair is the cost.
+  for m in "" copy-; do
+    measured s || break
+    if (( i % 2 )); then
+      sw=$(signed_node "${m}signed.json" "s$i" --signing-key="$work/cosign.key.pem"); su=$(signed_node "${m}unsigned.json" "s$i")
+    else
+      su=$(signed_node "${m}unsigned.json" "s$i"); sw=$(signed_node "${m}signed.json" "s$i" --signing-key="$work/cosign.key.pem")
+    fi
+    key=s${m:+p}
+    suite_times[$key]+="$sw "; shell_times[$key]+="$su "; diff_times[$key]+="$(echo "$sw - $su" | bc -l) "
+  done
+
   # (d) the manifest node for the same images: the suite's PushManifest vs docker manifest create/annotate/push.
   # The arm64v8 node of this suffix runs first, unmeasured (its inputs are those of an image pushed before, or a
   # build under qemu the first time).
@@ -236,6 +266,19 @@ fi
 
 
 previous="$(cat "$out" 2>/dev/null || true)"
+
+# cost KEY WHAT: a node with a key vs the same node without; the target is on the median difference of the pairs.
+cost() {
+  local key=$1 what=$2 s h d
+  if [[ -z "${suite_times[$key]:-}" ]]; then
+    grep -F "| (${key/sp/s\'}) " <<<"$previous" || true
+    return
+  fi
+  s=$(tr ' ' '\n' <<<"${suite_times[$key]}" | grep . | median)
+  h=$(tr ' ' '\n' <<<"${shell_times[$key]}" | grep . | median)
+  d=$(tr ' ' '\n' <<<"${diff_times[$key]}" | grep . | median)
+  printf '| (%s) %s | %.2f s (%+.2f s) | %.2f s | %.2f | ≤ +0.5 s per arch image |\n' "${key/sp/s\'}" "$what" "$s" "$d" "$h" "$(echo "$s / $h" | bc -l)"
+}
 row() {
   local key=$1 what=$2 target=$3 s h
   if [[ -z "${suite_times[$key]:-}" ]]; then
@@ -249,7 +292,7 @@ row() {
 }
 {
   stamp="Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, Docker $(docker version --format '{{.Server.Version}}'), medians of $runs runs ((a): $warm_runs, (e): ${E_RUNS:-3})"
-  if [[ "$measures" != " a b c d e f " ]]; then
+  if [[ "$measures" != " a b c d e f s " ]]; then
     echo "$stamp: rows$(tr -s ' ' <<<"$measures" | sed 's/ $//; s/ \([a-z]\)/ (\1)/g'). The other rows: $(grep -m1 '^Measured' <<<"$previous" | sed 's/^Measured //; s/ UTC.*/ UTC/')."
   else
     echo "$stamp."
@@ -270,6 +313,8 @@ row() {
     grep -F "| (e) " <<<"$previous" || true
   fi
   row f "edit loop, one \`.cs\` file of build/ changed: \`./build.sh --description\` (plain build, then the run) vs \`dotnet build\` + \`dotnet Build.dll --description\`" "≤ 1.3, with (a) ≤ 0.5 s"
+  cost s "signing + SBOM + provenance per arch image, the node of (b) (TestImage does not run: the SBOM is the previous image's): \`--signing-key\` vs none"
+  cost sp "the same for the node of (b') (TestImage runs and lists the packages in its container)"
 } > "$out"
 cat "$out"
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Makes this machine ready for the integration tests: docker engine, qemu/binfmt for linux/arm64, Debian's registry
-# and mmdebstrap. Installs what is missing when it may (root on Debian/Ubuntu); otherwise says what to install.
+# Makes this machine ready for the integration tests: docker engine, qemu/binfmt for linux/arm64, Debian's registry,
+# mmdebstrap, and Python's cryptography for the signature verifier. Installs what is missing when it may (root on Debian/Ubuntu); otherwise says what to install.
 # Idempotent: a second run only checks.
 set -euo pipefail
 
@@ -16,6 +16,8 @@ command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
 # mmdebstrap only Recommends arch-test, which it needs for a foreign architecture (the tests make arm64 roots).
 command -v arch-test >/dev/null || missing+=(arch-test)
 command -v htpasswd >/dev/null || missing+=(apache2-utils)
+# The verifier outside the product (tests/Build.Tests/Signing/cosign_verify.py) checks signatures with Python's cryptography.
+python3 -c 'import cryptography' 2>/dev/null || missing+=(python3-cryptography)
 if (( ${#missing[@]} )); then
   if command -v apt-get >/dev/null && as_root true; then
     log "installing ${missing[*]}"

@@ -15,6 +15,9 @@ public sealed record AwsService(string Name, string SigningName, string? TargetP
 
     public static readonly AwsService Sts = new("STS", "sts", null, "sts.{region}.amazonaws.com", "STS");
 
+    /// <summary>KMS, for signing with an asymmetric key (--signing-key=awskms:///...).</summary>
+    public static readonly AwsService Kms = new("KMS", "kms", "TrentService.", "kms.{region}.amazonaws.com", "KMS");
+
     /// <summary>The IAM action prefix of this service's operations: ecr:CreateRepository, ecr-public:GetAuthorizationToken.</summary>
     public string IamPrefix => SigningName;
 

@@ -46,6 +46,10 @@ public static class ArgumentTable
         new($"`--{Arguments.TagImmutability}=<m>`", "", "`MUTABLE`", "ECR mode: `MUTABLE` or `IMMUTABLE`, for a repository Restore creates"),
         new($"`--{Arguments.PublicRegistry}=<host/alias>`", $"`{EnvVars.PublicRegistry}`", "none",
             "ECR mode: also promote to ECR Public, `public.ecr.aws/<alias>`, e.g. `public.ecr.aws/myalias` (repository `myalias/<repository>`); no other host receives its token"),
+        new($"`--{Arguments.SigningKey}=<file>` or `awskms:///<key>`", $"`{EnvVars.SigningKey}` (the PEM itself, or `awskms:///<key>`)", "none: nothing is signed",
+            "sign every pushed arch image and list in cosign's format, with an SBOM and SLSA provenance per arch image (see [Signatures, SBOM and provenance](#signatures-sbom-and-provenance))"),
+        new($"`--{Arguments.PublicKey}=<file>` or `awskms:///<key>`", "", "the signing key's public half", "the key `VerifyImage` and `--verify` check with"),
+        new($"`--{Arguments.Verify}`", "", "off", "`PushManifest`: run `VerifyImage`'s checks after publishing the lists"),
         new("`--verbosity=<v>`, `--dryrun`, `--tree`, `--description`, `--exclusive`, `--help`", "", "", "Cake's own"),
     ];
 

@@ -18,6 +18,11 @@ public static class Arguments
     public const string TagImmutability = "tag-immutability";
     public const string PublicRegistry = "public-registry";
 
+    // Supply chain: cosign signatures, SBOM and provenance (build/Signing, build/Attestations).
+    public const string SigningKey = "signing-key";
+    public const string PublicKey = "public-key";
+    public const string Verify = "verify";
+
     // CodeBuild batch tasks (Buildspec, CheckBuildspec, LocalBatch, StartBatch).
     public const string BuildspecDirectory = "buildspec-dir";
     public const string ManifestNodes = "manifest-nodes";

@@ -55,6 +55,9 @@ public sealed class BuildContext(ICakeContext context, RunMode mode) : FrostingC
 
     public BuildState State { get; } = new();
 
+    /// <summary>The signing key (none: nothing is signed) and the key VerifyImage checks with; read in Setup.</summary>
+    public SigningKeys Signing { get; private set; } = SigningKeys.Empty;
+
     /// <summary>`docker version` running since Setup; Restore takes its answer (<see cref="TakeDockerProbe"/>).</summary>
     private DockerEngineProbe? _dockerProbe;
 
@@ -108,6 +111,7 @@ public sealed class BuildContext(ICakeContext context, RunMode mode) : FrostingC
         _publicRegistry?.Dispose();
         _publicRegistry = null;
         Ecr?.Dispose();
+        Signing.Dispose();
     }
 
     internal void StartDockerProbe() => _dockerProbe = DockerEngineProbe.Start(this);
@@ -119,6 +123,8 @@ public sealed class BuildContext(ICakeContext context, RunMode mode) : FrostingC
 
     internal void Initialize(BuildOptions options, ImageMatrix matrix, Selection selection, ImageTags tags, Lazy<SourceInfo> source, RegistryCredentials? credentials, IReadOnlyCollection<string> tasks, CodeBuildEnvironment codeBuild, BatchOptions batch) =>
         _resolved = new Resolved(options, matrix, selection, tags, source, credentials, tasks, codeBuild, batch);
+
+    internal void InitializeSigning(SigningKeys signing) => Signing = signing;
 
     internal void InitializeEcr(EcrSession? ecr, PublicRegistry? publicRegistry)
     {

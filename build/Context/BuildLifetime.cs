@@ -77,6 +77,8 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
             context.InitializeEcr(null, publicRegistry);
         }
 
+        SigningKeys.Setup(context, options, tasks);
+
         if (codeBuild.Describe() is { } node)
         {
             // In a node, --arch and --python-version come from the node's variables (ARCH, VERSION).

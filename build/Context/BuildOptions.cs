@@ -23,7 +23,10 @@ public sealed record BuildOptions(
 
     int Retries = BuildOptions.DefaultRetries,
     bool Force = false,
-    bool AllowPartial = false)
+    bool AllowPartial = false,
+    string? SigningKey = null,
+    string? PublicKey = null,
+    bool Verify = false)
 {
     /// <summary>Attempts per registry call and per docker push, unless --retries says otherwise.</summary>
     public const int DefaultRetries = 5;
@@ -46,7 +49,10 @@ public sealed record BuildOptions(
 
             Retries: Attempts(context),
             Force: Flag(context, Arguments.Force),
-            AllowPartial: Flag(context, Arguments.AllowPartial));
+            AllowPartial: Flag(context, Arguments.AllowPartial),
+            SigningKey: Argument(context, Arguments.SigningKey),
+            PublicKey: Argument(context, Arguments.PublicKey),
+            Verify: Flag(context, Arguments.Verify));
         options.Validate();
         return options;
     }

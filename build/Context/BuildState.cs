@@ -1,3 +1,4 @@
+using Build.Attestations.Sbom;
 using Build.Docker.Inspect;
 using Build.Images;
 using Build.Images.Inputs;
@@ -20,7 +21,17 @@ public sealed class BuildState
     public List<ManifestListPlan> ManifestLists { get; } = [];
 
     public List<PublishedManifestList> Published { get; } = [];
+
+    /// <summary>What TestImage read inside each image it ran: the packages of its SBOM.</summary>
+    public Dictionary<ImageTarget, PackageInventory> Inventories { get; } = [];
+
+    /// <summary>Cosign signatures and attestations this run attached (or found already there), for the summary.</summary>
+    public List<SignedArtifact> Signed { get; } = [];
 }
+
+/// <param name="What">"signed (.sig)" or "SBOM + SLSA provenance (.att)".</param>
+/// <param name="Digest">The .sig or .att manifest's digest.</param>
+public sealed record SignedArtifact(string Reference, string What, string Digest);
 
 /// <param name="Runtime">How the built image runs (platform, layers, start config).</param>
 /// <param name="Previous">The previous published image of the version and arch, pulled as build cache, and how it runs (null without one).</param>

@@ -15,9 +15,15 @@ public static class BuildSummary
         rows.AddRange(state.Built.Select(b => (b.Reference, $"built {b.Target.Architecture.Platform}", b.ImageId)));
         rows.AddRange(state.Pushed.Select(p => (p.Reference, "pushed", p.Digest)));
         rows.AddRange(state.Published.SelectMany(l => l.References.Select(r => (r, $"manifest list [{string.Join(", ", l.Platforms)}]", l.Digest))));
+        rows.AddRange(state.Signed.Select(s => (s.Reference, s.What, s.Digest)));
         if (rows.Count == 0)
         {
             return;
+        }
+
+        if (context.Signing.Signer is null && (state.Pushed.Count > 0 || state.Published.Count > 0))
+        {
+            rows.Add(("(the images and lists above)", "NOT signed: no --signing-key or SIGNING_KEY", "(no .sig, no SBOM, no provenance)"));
         }
 
         var imageWidth = Math.Max("Image".Length, rows.Max(r => r.Image.Length));

@@ -43,4 +43,7 @@ public static class EnvVars
     public const string AwsRegion = "AWS_REGION";
     public const string AwsDefaultRegion = "AWS_DEFAULT_REGION";
     public const string AwsAccountId = "AWS_ACCOUNT_ID";
+
+    // The signing key's PEM, or an awskms:/// reference, when --signing-key is absent. Read in one place: SigningKeys.
+    public const string SigningKey = "SIGNING_KEY";
 }

@@ -12,6 +12,7 @@ public static class TaskNames
     public const string PushManifest = "PushManifest";
     public const string Publish = "Publish";
     public const string CheckDockerfiles = "CheckDockerfiles";
+    public const string VerifyImage = "VerifyImage";
     public const string Default = "Default";
 
     // CodeBuild batch: these build no image themselves (LocalBatch's child processes do).
@@ -21,7 +22,10 @@ public static class TaskNames
     public const string StartBatch = "StartBatch";
 
     /// <summary>Tasks that talk to a registry and so need --registry.</summary>
-    public static readonly string[] NeedRegistry = [PushImage, CreateManifest, AnnotateArch, PushManifest, LocalBatch];
+    public static readonly string[] NeedRegistry = [PushImage, CreateManifest, AnnotateArch, PushManifest, LocalBatch, VerifyImage];
+
+    /// <summary>Tasks that sign (with --signing-key or SIGNING_KEY) or verify signatures.</summary>
+    public static readonly string[] UseSigningKey = [PushImage, PushManifest, VerifyImage];
 
     /// <summary>Tasks that run the docker CLI.</summary>
     public static readonly string[] NeedDocker = [BaseImage, BuildImage, TestImage, PushImage];

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Build.Attestations.Sbom;
 
 namespace Build.Images;
 
@@ -12,18 +13,21 @@ public static partial class ImageSmokeTest
     public const string Entrypoint = "sh";
 
     // Always exits 0: each probe reports its own status, so one failure does not hide the others.
-    public static readonly IReadOnlyList<string> Command =
-    [
-        "-c",
+    private const string Probes =
         "v=$(python --version 2>&1); echo \"python_status=$?\"; echo \"python=$v\"; " +
         "m=$(python -c 'import platform; print(platform.machine())' 2>&1); echo \"machine_status=$?\"; echo \"machine=$m\"; " +
-        "p=$(pip --version 2>&1); echo \"pip_status=$?\"; echo \"pip=$p\"; exit 0",
-    ];
+        "p=$(pip --version 2>&1); echo \"pip_status=$?\"; echo \"pip=$p\"; ";
+
+    public static readonly IReadOnlyList<string> Command = ["-c", Probes + "exit 0"];
+
+    /// <summary>The probes, then (when the run signs) the package inventory for the SBOM, in the same container.</summary>
+    public static IReadOnlyList<string> CommandFor(bool inventory) =>
+        inventory ? ["-c", Probes + ContainerInventory.Script + "; exit 0"] : Command;
 
     public static SmokeTestResult Parse(IEnumerable<string> output)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var line in output)
+        foreach (var line in output.TakeWhile(l => !l.StartsWith(ContainerInventory.Marker, StringComparison.Ordinal)))
         {
             var separator = line.IndexOf('=');
             if (separator > 0)

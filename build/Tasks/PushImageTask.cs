@@ -4,6 +4,7 @@ using Build.Docker;
 using Build.Docker.Inspect;
 using Build.Docker.Push;
 using Build.Images.Inputs;
+using Build.SupplyChain;
 using Cake.Common.Diagnostics;
 using Cake.Core;
 using Cake.Docker;
@@ -27,6 +28,7 @@ public sealed class PushImageTask : AsyncFrostingTask<BuildContext>, IPlannedTas
                 var tagged = await RemoteTagger.TagAsync(context, reused.InputsTag, tag);
                 context.State.Pushed.Add(new PushedImage(target, reference, tagged));
                 context.Information("Tagged {0} {1} in the registry from {2}: no layer pulled or pushed", reference, tagged, reused.InputsTag);
+                await ArchImageSupplyChain.KeepAsync(context, target, reference, tagged);
                 continue;
             }
 
@@ -40,6 +42,7 @@ public sealed class PushImageTask : AsyncFrostingTask<BuildContext>, IPlannedTas
                 {
                     context.State.Pushed.Add(new PushedImage(target, reference, known[0]));
                     context.Information("{0} already holds this image (immutable tag): nothing to push", reference);
+                    await ArchImageSupplyChain.AttachAsync(context, target, reference, known[0]);
                     continue;
                 }
             }
@@ -70,6 +73,7 @@ public sealed class PushImageTask : AsyncFrostingTask<BuildContext>, IPlannedTas
 
             context.State.Pushed.Add(new PushedImage(target, reference, digest));
             context.Information("Pushed {0} {1}", reference, digest);
+            await ArchImageSupplyChain.AttachAsync(context, target, reference, digest);
 
             // Last: the inputs tag says "tested and published"; a crash before it means the next run builds again.
             if (context.State.Built.FirstOrDefault(b => b.Target == target)?.Inputs is { } inputs)
@@ -87,6 +91,9 @@ public sealed class PushImageTask : AsyncFrostingTask<BuildContext>, IPlannedTas
             {
                 DockerImagePusher.Render(DockerImagePusher.GetArguments(context.Tags.Reference(tag), new DockerImagePushSettings())),
                 $"registry API: HEAD {context.RegistryHost}/v2/{context.Tags.Repository}/manifests/{tag}",
+                SigningKeys.IsConfigured(context.Options, context.Environment)
+                    ? $"sign {tag}'s digest (cosign .sig) and attest its SBOM and SLSA provenance (.att)"
+                    : "no signing key: not signed",
             };
         });
 }

@@ -1,6 +1,7 @@
 using Build.Aws;
 using Build.Context;
 using Build.Registry;
+using Build.SupplyChain;
 using Cake.Common.Diagnostics;
 using Cake.Frosting;
 
@@ -38,6 +39,7 @@ public sealed class PushManifestTask : AsyncFrostingTask<BuildContext>, IPlanned
                 context.Information("Pushed and verified {0} {1}", context.Tags.Reference(tag), digest);
             }
 
+            await ManifestListSupplyChain.SignAsync(context, list.Entry.Version, digest);
             context.State.Published.Add(new PublishedManifestList(
                 list.Entry.Version,
                 tags.Select(context.Tags.Reference).ToList(),
@@ -46,8 +48,14 @@ public sealed class PushManifestTask : AsyncFrostingTask<BuildContext>, IPlanned
 
             if (context.PublicRegistry is not null)
             {
+                await ManifestListSupplyChain.PromoteAsync(context, list, digest);
                 await Promotion.PromoteAsync(context, list, composed, expected);
             }
+        }
+
+        if (context.Options.Verify)
+        {
+            await ImageVerification.RunAsync(context);
         }
     }
 
@@ -56,5 +64,8 @@ public sealed class PushManifestTask : AsyncFrostingTask<BuildContext>, IPlanned
         {
             $"registry API: PUT {context.RegistryHost}/v2/{context.Tags.Repository}/manifests/{tag} (manifest list of {entry.ArchitectureNames})",
             $"registry API: GET {context.RegistryHost}/v2/{context.Tags.Repository}/manifests/{tag} (verify each platform's digest)",
-        }).Concat(Promotion.Plan(context, entry.Version)));
+        }).Append(SigningKeys.IsConfigured(context.Options, context.Environment)
+            ? $"sign the list's digest (cosign .sig)"
+            : "no signing key: the list is not signed").Concat(Promotion.Plan(context, entry.Version)))
+        .Concat(context.Options.Verify ? ["--verify: VerifyImage's checks of every image and list (signature, provenance, SBOM, platforms)"] : []);
 }

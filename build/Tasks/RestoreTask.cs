@@ -19,6 +19,7 @@ public sealed class RestoreTask : AsyncFrostingTask<BuildContext>, IPlannedTask
     {
         var machine = new MachineSetup(context);
         await machine.EnsureAsync();
+        await context.Signing.CheckAsync(line => context.Information("{0}", line));
 
         if (TaskNames.NeedDocker.Any(context.Runs))
         {

@@ -2,6 +2,7 @@ using Build.Context;
 using Build.Docker;
 using Build.Docker.Run;
 using Build.Images;
+using Build.SupplyChain;
 using Cake.Common.Diagnostics;
 using Cake.Core;
 using Cake.Docker;
@@ -35,12 +36,13 @@ public sealed class TestImageTask : FrostingTask<BuildContext>, IPlannedTask
                 continue;
             }
 
-            var output = context.DockerRunBuiltImage(Settings(context, target), reference, ImageSmokeTest.Command);
+            var output = context.DockerRunBuiltImage(Settings(context, target), reference, ImageSmokeTest.CommandFor(inventory: context.Signing.Signer is not null));
             var result = ImageSmokeTest.Parse(output);
             var problems = ImageSmokeTest.Problems(result, target);
             if (problems.Count == 0)
             {
                 context.Information("{0}: {1} on {2}, {3}", reference, result.PythonVersion, result.Machine, result.PipVersion);
+                ArchImageSupplyChain.RecordInventory(context, target, output);
                 continue;
             }
 

@@ -11,6 +11,14 @@ namespace Build.Images.Inputs;
 /// </summary>
 public sealed record ImageInputs(string Hash, string Tag)
 {
+    /// <summary>Each base as the Dockerfile names it (ARGs applied) and the digest its registry gave: the provenance's bases.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Bases { get; init; } = [];
+
+    // The bases are in the hash: equal hashes are equal inputs (a list would compare by reference).
+    public bool Equals(ImageInputs? other) => other is not null && Hash == other.Hash && Tag == other.Tag;
+
+    public override int GetHashCode() => HashCode.Combine(Hash, Tag);
+
     /// <summary>The label that records the hash in the image.</summary>
     public const string Label = "org.python-images.inputs.sha256";
 
@@ -21,6 +29,7 @@ public sealed record ImageInputs(string Hash, string Tag)
         IEnumerable<KeyValuePair<string, string>> buildArgs,
         IEnumerable<KeyValuePair<string, string>> baseDigests)
     {
+        var bases = baseDigests.ToList();
         var text = new StringBuilder();
         text.Append("dockerfile ").Append(FileHash(dockerfilePath)).Append('\n');
         foreach (var file in DockerIgnore.ContextFiles(contextDirectory))
@@ -34,13 +43,13 @@ public sealed record ImageInputs(string Hash, string Tag)
         }
 
         text.Append("platform ").Append(target.Architecture.Platform).Append('\n');
-        foreach (var (image, digest) in baseDigests)
+        foreach (var (image, digest) in bases)
         {
             text.Append("base ").Append(image).Append(' ').Append(digest).Append('\n');
         }
 
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
-        return new ImageInputs(hash, TagFor(target, hash));
+        return new ImageInputs(hash, TagFor(target, hash)) { Bases = bases };
     }
 
     /// <summary><c>version-arch.inputs-&lt;24 hex&gt;</c>: readable in a tag list, and unique enough for one repository.</summary>

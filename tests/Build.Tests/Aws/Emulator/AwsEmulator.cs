@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -14,10 +15,11 @@ using Microsoft.Extensions.Logging;
 namespace Build.Tests.Aws.Emulator;
 
 /// <summary>
-/// ECR, ECR Public and STS on 127.0.0.1 (a random port), in the wire format of botocore's models: JSON 1.1 with
-/// X-Amz-Target for ECR (AmazonEC2ContainerRegistry_V20150921.*) and ECR Public (SpencerFrontendService.*), the query
-/// protocol with XML answers for STS. Every request's SigV4 signature is checked against the known credentials, and a
-/// temporary key's X-Amz-Security-Token against its session token; a bad one gets InvalidSignatureException.
+/// ECR, ECR Public, KMS and STS on 127.0.0.1 (a random port), in the wire format of botocore's models: JSON 1.1 with
+/// X-Amz-Target for ECR (AmazonEC2ContainerRegistry_V20150921.*), ECR Public (SpencerFrontendService.*) and KMS
+/// (TrentService.*: Sign and GetPublicKey with ECC_NIST_P256 keys held here), the query protocol with XML answers for
+/// STS. Every request's SigV4 signature is checked against the known credentials, and a temporary key's
+/// X-Amz-Security-Token against its session token; a bad one gets InvalidSignatureException.
 /// STS AssumeRole (signed) and AssumeRoleWithWebIdentity (unsigned, with a token of <see cref="WebIdentityTokens"/>)
 /// hand out new temporary credentials, which later requests may then be signed with.
 /// GetAuthorizationToken hands out the login of a real registry (docker-registry with htpasswd, user AWS).
@@ -27,6 +29,7 @@ public sealed class AwsEmulator : IAsyncDisposable
 {
     private const string EcrPrefix = "AmazonEC2ContainerRegistry_V20150921.";
     private const string EcrPublicPrefix = "SpencerFrontendService.";
+    private const string KmsPrefix = "TrentService.";
 
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, string> _secrets;
@@ -120,6 +123,7 @@ public sealed class AwsEmulator : IAsyncDisposable
         {
             not null when target.StartsWith(EcrPrefix, StringComparison.Ordinal) => ("ecr", target[EcrPrefix.Length..]),
             not null when target.StartsWith(EcrPublicPrefix, StringComparison.Ordinal) => ("ecr-public", target[EcrPublicPrefix.Length..]),
+            not null when target.StartsWith(KmsPrefix, StringComparison.Ordinal) => ("kms", target[KmsPrefix.Length..]),
             not null => ("unknown", target),
             null => ("sts", System.Web.HttpUtility.ParseQueryString(Encoding.UTF8.GetString(body))["Action"] ?? ""),
         };
@@ -178,6 +182,8 @@ public sealed class AwsEmulator : IAsyncDisposable
             }),
             ("ecr", "DescribeRepositories") => DescribeRepositories(request),
             ("ecr", "CreateRepository") => CreateRepository(request),
+            ("kms", "Sign") => KmsSign(request),
+            ("kms", "GetPublicKey") => KmsGetPublicKey(request),
             _ => Error(service, HttpStatusCode.BadRequest, "UnknownOperationException", $"The emulator does not implement {service} {operation}."),
         };
     }
@@ -277,6 +283,67 @@ public sealed class AwsEmulator : IAsyncDisposable
         return Json(new JsonObject { ["repository"] = repository.DeepClone() });
     }
 
+    /// <summary>A new ECC_NIST_P256 signing key, reachable by its id, its ARN, alias/<paramref name="alias"/> and the alias ARN.</summary>
+    public KmsKey AddKmsKey(string alias)
+    {
+        var id = Guid.NewGuid().ToString();
+        var key = new KmsKey(id, $"arn:aws:kms:us-east-1:{Account}:key/{id}", alias, ECDsa.Create(ECCurve.NamedCurves.nistP256));
+        foreach (var name in new[] { id, key.Arn, "alias/" + alias, $"arn:aws:kms:us-east-1:{Account}:alias/{alias}" })
+        {
+            KmsKeys[name] = key;
+        }
+
+        return key;
+    }
+
+    /// <summary>Keys by every name KMS accepts for them.</summary>
+    public ConcurrentDictionary<string, KmsKey> KmsKeys { get; } = new(StringComparer.Ordinal);
+
+    private IResult KmsSign(JsonObject request)
+    {
+        if (FindKey(request) is not { } key)
+        {
+            return KmsNotFound(request);
+        }
+
+        if (request["SigningAlgorithm"]?.GetValue<string>() != "ECDSA_SHA_256")
+        {
+            return Error("kms", HttpStatusCode.BadRequest, "InvalidKeyUsageException", $"Signing algorithm {request["SigningAlgorithm"]} is not valid for key {key.Arn}");
+        }
+
+        var message = Convert.FromBase64String(request["Message"]?.GetValue<string>() ?? "");
+        var type = request["MessageType"]?.GetValue<string>() ?? "RAW";
+        if (type == "DIGEST" && message.Length != 32)
+        {
+            return Error("kms", HttpStatusCode.BadRequest, "ValidationException", "Digest is invalid length for algorithm ECDSA_SHA_256.");
+        }
+
+        var digest = type == "DIGEST" ? message : SHA256.HashData(message);
+        return Json(new JsonObject
+        {
+            ["KeyId"] = key.Arn,
+            ["Signature"] = Convert.ToBase64String(key.Key.SignHash(digest, DSASignatureFormat.Rfc3279DerSequence)),
+            ["SigningAlgorithm"] = "ECDSA_SHA_256",
+        });
+    }
+
+    private IResult KmsGetPublicKey(JsonObject request) => FindKey(request) is { } key
+        ? Json(new JsonObject
+        {
+            ["KeyId"] = key.Arn,
+            ["PublicKey"] = Convert.ToBase64String(key.Key.ExportSubjectPublicKeyInfo()),
+            ["CustomerMasterKeySpec"] = "ECC_NIST_P256",
+            ["KeySpec"] = "ECC_NIST_P256",
+            ["KeyUsage"] = "SIGN_VERIFY",
+            ["SigningAlgorithms"] = new JsonArray("ECDSA_SHA_256"),
+        })
+        : KmsNotFound(request);
+
+    private KmsKey? FindKey(JsonObject request) => request["KeyId"]?.GetValue<string>() is { } id ? KmsKeys.GetValueOrDefault(id) : null;
+
+    private IResult KmsNotFound(JsonObject request) =>
+        Error("kms", HttpStatusCode.BadRequest, "NotFoundException", $"Key '{request["KeyId"]}' does not exist");
+
     private static string Token(string password) => Convert.ToBase64String(Encoding.UTF8.GetBytes("AWS:" + password));
 
     private static IResult Json(JsonObject body) => Results.Text(body.ToJsonString(), "application/x-amz-json-1.1", Encoding.UTF8, 200);
@@ -293,6 +360,12 @@ public sealed class AwsEmulator : IAsyncDisposable
         var error = new JsonObject { ["__type"] = "com.amazonaws.ecr#" + name, ["message"] = message };
         return Results.Text(error.ToJsonString(), "application/x-amz-json-1.1", Encoding.UTF8, (int)status);
     }
+}
+
+/// <summary>A KMS key the emulator signs with; <see cref="PublicKeyPem"/> is what a verifier outside the product reads.</summary>
+public sealed record KmsKey(string Id, string Arn, string Alias, ECDsa Key)
+{
+    public string PublicKeyPem => Key.ExportSubjectPublicKeyInfoPem();
 }
 
 public sealed record RecordedRequest(
