@@ -1,7 +1,7 @@
 using Build.Context;
 using Build.Docker;
-using Build.Docker.Login;
 using Cake.Common.Diagnostics;
+using Cake.Docker;
 
 namespace Build.Aws;
 
@@ -62,12 +62,9 @@ public static class EcrRestore
     /// <summary>docker login into the run's private DOCKER_CONFIG (created on first use, removed at teardown).</summary>
     public static void Login(BuildContext context, string registry, Registry.RegistryCredentials credentials)
     {
-        context.DockerLogin(registry, new DockerLoginSettings
-        {
-            Username = credentials.Username,
-            Password = credentials.Password,
-            ConfigDirectory = context.EnsureDockerConfig(),
-        });
+        context.DockerLoginWithPasswordStdin(
+            new DockerRegistryLoginSettings { Username = credentials.Username, Password = credentials.Password }.WithDockerConfig(context.EnsureDockerConfig()),
+            registry);
         context.Information("Logged in to {0} as {1} (credentials kept in a run-private DOCKER_CONFIG).", registry, credentials.Username);
     }
 

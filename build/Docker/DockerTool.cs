@@ -1,4 +1,3 @@
-using Build.Context;
 using Build.Http;
 using Cake.Core;
 using Cake.Core.IO;
@@ -7,12 +6,13 @@ using Cake.Core.Tooling;
 namespace Build.Docker;
 
 /// <summary>
-/// Base of the docker CLI runners, in Cake's Tool style: one runner per command, arguments built by hand
-/// (one line per flag), rendered without secrets for logs and --dryrun.
+/// Base of this build's own docker CLI runners (the extensions in <see cref="ProductDockerAliases"/>), in Cake's Tool
+/// style: one runner per command, arguments built by hand (one line per flag), rendered without secrets for logs and
+/// --dryrun, docker's own error in the exception. They take Cake.Docker's settings types where Cake.Docker has the verb.
 /// </summary>
 public abstract class DockerTool<TSettings>(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools)
     : Tool<TSettings>(fileSystem, environment, processRunner, tools)
-    where TSettings : DockerSettings
+    where TSettings : ToolSettings
 {
     /// <summary>The command line as it would run, secrets redacted: what --dryrun prints.</summary>
     public static string Render(ProcessArgumentBuilder arguments) => "docker " + arguments.RenderSafe();
@@ -20,17 +20,6 @@ public abstract class DockerTool<TSettings>(IFileSystem fileSystem, ICakeEnviron
     protected override string GetToolName() => "Docker";
 
     protected override IEnumerable<string> GetToolExecutableNames() => ["docker", "docker.exe"];
-
-    protected override IDictionary<string, string> GetEnvironmentVariables(TSettings settings)
-    {
-        var variables = base.GetEnvironmentVariables(settings) ?? new Dictionary<string, string>();
-        if (settings.ConfigDirectory is not null)
-        {
-            variables[EnvVars.DockerConfig] = settings.ConfigDirectory;
-        }
-
-        return variables;
-    }
 
     /// <summary>Runs docker and returns its standard output; a failure becomes one message with docker's own error.</summary>
     protected IReadOnlyList<string> RunAndCapture(TSettings settings, ProcessArgumentBuilder arguments, string failure, Action<string>? onLine = null)

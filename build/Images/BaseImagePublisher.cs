@@ -3,11 +3,11 @@ using System.Text;
 using Build.Context;
 using Build.Debian;
 using Build.Docker;
-using Build.Docker.Load;
 using Build.Docker.Push;
 using Build.Registry;
 using Cake.Common.Diagnostics;
 using Cake.Core;
+using Cake.Docker;
 
 namespace Build.Images;
 
@@ -39,19 +39,15 @@ public sealed class BaseImagePublisher(BuildContext context, BaseImageSpec spec)
             try
             {
                 DockerArchive.Write(rootfs, architecture.Platform, reference, archive, ["/bin/sh"]);
-                context.DockerLoad(archive, new DockerImageLoadSettings { ConfigDirectory = context.DockerConfigDirectory });
+                context.DockerLoad(new DockerImageLoadSettings { Input = archive }.WithDockerConfig(context.DockerConfigDirectory));
             }
             finally
             {
                 File.Delete(archive);
             }
 
-            string? reported = null;
-            DockerPushRetry.Run(
-                reference,
-                () => reported = context.DockerPush(reference, new DockerImagePushSettings { ConfigDirectory = context.DockerConfigDirectory }),
-                context.Retry,
-                line => context.Warning("{0}", line));
+            var reported = context.DockerPushWithRetry(
+                new DockerImagePushSettings().WithDockerConfig(context.DockerConfigDirectory), reference, context.Retry, line => context.Warning("{0}", line));
             // The manifest this push reported, not whatever the tag holds by now.
             var pushed = await context.RegistryClient.GetManifestAsync(spec.Repository, reported ?? tag)
                 ?? throw new CakeException($"docker push reported success for {reference}, but the registry has no such manifest.");
@@ -69,7 +65,7 @@ public sealed class BaseImagePublisher(BuildContext context, BaseImageSpec spec)
         context.Matrix.Architectures.SelectMany(a => new[]
         {
             $"mmdebstrap --arch={a.DebianArch} --variant=minbase --include={string.Join(',', spec.Packages)} {spec.Suite} (unless cached in {CacheDirectory})",
-            DockerTool<DockerImagePushSettings>.Render(DockerImagePusher.GetArguments($"{context.RegistryHost}/{spec.Repository}:{spec.Tag}-{a.Name}", new DockerImagePushSettings())),
+            DockerImagePusher.Render(DockerImagePusher.GetArguments($"{context.RegistryHost}/{spec.Repository}:{spec.Tag}-{a.Name}", new DockerImagePushSettings())),
         }).Append($"registry API: PUT {context.RegistryHost}/v2/{spec.Repository}/manifests/{spec.Tag} (unless present with every platform)");
 
     public static string CacheDirectory =>

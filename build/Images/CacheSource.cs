@@ -1,9 +1,9 @@
 using Build.Context;
 using Build.Docker;
-using Build.Docker.Pull;
 using Build.Registry;
 using Cake.Common.Diagnostics;
 using Cake.Core;
+using Cake.Docker;
 
 namespace Build.Images;
 
@@ -39,7 +39,7 @@ public static class CacheSource
 
         try
         {
-            context.DockerPull(reference, new DockerImagePullSettings { Platform = target.Architecture.Platform.ToString(), Quiet = true, ConfigDirectory = context.DockerConfigDirectory });
+            context.DockerPullQuietly(new DockerImagePullSettings { Platform = target.Architecture.Platform.ToString() }.WithDockerConfig(context.DockerConfigDirectory), reference);
             context.Information("Pulled the previous image {0} for {1} as build cache", reference, target.Architecture.Platform);
             return reference;
         }

@@ -1,7 +1,8 @@
 using System.Globalization;
 using Build.Context;
-using Build.Docker.Build;
+using Build.Docker;
 using Build.Images.Inputs;
+using Cake.Docker;
 
 namespace Build.Images;
 
@@ -10,35 +11,28 @@ public static class ImageBuildSettingsFactory
 {
     public static DockerImageBuildSettings Create(BuildContext context, ImageTarget target, string? imageIdFile, ImageInputs? inputs = null)
     {
+        var labels = Labels(context, target);
         var settings = new DockerImageBuildSettings
         {
             File = target.Entry.DockerfilePath,
             Platform = target.Architecture.Platform.ToString(),
-            ImageIdFile = imageIdFile,
             // Always fetch the base for the requested platform: the classic builder otherwise reuses a local base
             // of another architecture under the same tag.
             Pull = true,
-            ConfigDirectory = context.DockerConfigDirectory,
-        };
-        settings.Tags.Add(context.Tags.Reference(context.Tags.ArchTag(target)));
-
-        foreach (var arg in BuildArgs(context, target))
+            Tag = [context.Tags.Reference(context.Tags.ArchTag(target))],
+            BuildArg = [.. BuildArgs(context, target).Select(Pair)],
+            Label = [.. (inputs is null ? labels : labels.Append(new(ImageInputs.Label, inputs.Hash))).Select(Pair)],
+        }.WithDockerConfig(context.DockerConfigDirectory);
+        if (imageIdFile is not null)
         {
-            settings.BuildArgs.Add(arg);
-        }
-
-        foreach (var label in Labels(context, target))
-        {
-            settings.Labels.Add(label);
-        }
-
-        if (inputs is not null)
-        {
-            settings.Labels.Add(new(ImageInputs.Label, inputs.Hash));
+            settings.Iidfile = imageIdFile;
         }
 
         return settings;
     }
+
+    /// <summary>A build arg or label as docker's flags take it (Cake.Docker's settings hold them so).</summary>
+    public static string Pair(KeyValuePair<string, string> pair) => $"{pair.Key}={pair.Value}";
 
     /// <summary>VERSION and ARCH as the original buildspecs passed them, then the entry's own args.</summary>
     public static IEnumerable<KeyValuePair<string, string>> BuildArgs(BuildContext context, ImageTarget target)

@@ -7,6 +7,7 @@ using Build.Images;
 using Build.Images.Inputs;
 using Cake.Common.Diagnostics;
 using Cake.Core;
+using Cake.Docker;
 using Cake.Frosting;
 
 namespace Build.Tasks;
@@ -47,39 +48,39 @@ public sealed class BuildImageTask : AsyncFrostingTask<BuildContext>, IPlannedTa
                 var settings = ImageBuildSettingsFactory.Create(context, target, idFile, inputs);
                 if (builder is null)
                 {
-                    builder = context.DockerBuilderInUse(new DockerVersionSettings { ConfigDirectory = context.DockerConfigDirectory });
+                    builder = context.DockerBuilderInUse(new DockerVersionSettings().WithDockerConfig(context.DockerConfigDirectory));
                     context.Information("Builder: {0}", builder);
                 }
 
                 if (builder.IsBuildKit)
                 {
                     // BuildKit takes --cache-from from the registry, and only from an image that carries its cache keys.
-                    settings.BuildArgs.Add(new(DockerBuilder.InlineCacheArg, "1"));
+                    settings.BuildArg = [.. settings.BuildArg ?? [], $"{DockerBuilder.InlineCacheArg}=1"];
                 }
 
                 if (cache is not null)
                 {
-                    settings.CacheFrom.Add(cache);
+                    settings.CacheFrom = [cache];
                 }
 
                 try
                 {
-                    context.DockerBuild(target.Entry.ContextDirectory, settings);
+                    context.DockerBuildWithLabelStep(settings, target.Entry.ContextDirectory);
                 }
-                catch (CakeException e) when (settings.CacheFrom.Count > 0)
+                catch (CakeException e) when (settings.CacheFrom is { Length: > 0 })
                 {
                     // The classic builder of Docker 20.10 can fail to restore a --cache-from layer ("failed to create
                     // cache image: ... layer does not exist"): the cache is only an optimisation, so build without it.
                     context.Warning("docker build with --cache-from {0} failed ({1}); building again without it.", string.Join(", ", settings.CacheFrom), e.Message);
-                    settings.CacheFrom.Clear();
-                    context.DockerBuild(target.Entry.ContextDirectory, settings);
+                    settings.CacheFrom = [];
+                    context.DockerBuildWithLabelStep(settings, target.Entry.ContextDirectory);
                 }
 
                 // One inspect: the built image's platform and runtime, and the previous image's for TestImage.
-                var previous = settings.CacheFrom.FirstOrDefault();
+                var previous = settings.CacheFrom?.FirstOrDefault();
                 var runtimes = context.DockerImageRuntimes(
-                    previous is null ? [reference] : [reference, previous],
-                    new DockerImageInspectSettings { ConfigDirectory = context.DockerConfigDirectory });
+                    new DockerImageInspectSettings().WithDockerConfig(context.DockerConfigDirectory),
+                    previous is null ? [reference] : [reference, previous]);
                 VerifyPlatform(target, reference, runtimes[0].Platform);
                 context.State.Built.Add(new BuiltImage(
                     target,

@@ -7,6 +7,7 @@ using Build.Images.Inputs;
 using Build.SupplyChain;
 using Cake.Common.Diagnostics;
 using Cake.Core;
+using Cake.Docker;
 using Cake.Frosting;
 
 namespace Build.Tasks;
@@ -33,7 +34,7 @@ public sealed class PushImageTask : AsyncFrostingTask<BuildContext>, IPlannedTas
 
             if (context.Ecr?.Repository is { IsImmutable: true })
             {
-                var known = context.DockerImageRepoDigests(reference, new DockerImageInspectSettings())
+                var known = context.DockerImageRepoDigests(new DockerImageInspectSettings(), reference)
                     .Where(d => d.StartsWith(context.Tags.Name + "@", StringComparison.Ordinal))
                     .Select(d => d[(d.IndexOf('@', StringComparison.Ordinal) + 1)..])
                     .ToList();
@@ -52,12 +53,12 @@ public sealed class PushImageTask : AsyncFrostingTask<BuildContext>, IPlannedTas
             }
 
             context.Information("Pushing {0}", reference);
-            string? reported = null;
-            DockerPushRetry.Run(
+            var reported = context.DockerPushWithRetry(
+                new DockerImagePushSettings().WithDockerConfig(context.DockerConfigDirectory),
                 reference,
-                () => reported = context.DockerPush(reference, new DockerImagePushSettings { ConfigDirectory = context.DockerConfigDirectory }, line => context.Verbose("{0}", line)),
                 context.Retry,
-                line => context.Warning("{0}", line));
+                line => context.Warning("{0}", line),
+                line => context.Verbose("{0}", line));
 
             // The digest is the one this push reported; the tag must still hold it (another writer may have moved it).
             var digest = reported ?? throw new CakeException(

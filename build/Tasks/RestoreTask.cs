@@ -6,6 +6,7 @@ using Build.Docker.Version;
 using Build.Emulation;
 using Build.Prerequisites;
 using Cake.Common.Diagnostics;
+using Cake.Docker;
 using Cake.Frosting;
 
 namespace Build.Tasks;
@@ -48,12 +49,9 @@ public sealed class RestoreTask : AsyncFrostingTask<BuildContext>, IPlannedTask
 
         if (context.Credentials is { } credentials && TaskNames.NeedDockerLogin.Any(context.Runs))
         {
-            context.DockerLogin(registry, new DockerLoginSettings
-            {
-                Username = credentials.Username,
-                Password = credentials.Password,
-                ConfigDirectory = context.EnsureDockerConfig(),
-            });
+            context.DockerLoginWithPasswordStdin(
+                new DockerRegistryLoginSettings { Username = credentials.Username, Password = credentials.Password }.WithDockerConfig(context.EnsureDockerConfig()),
+                registry);
             context.Information("Logged in to {0} as {1} (credentials kept in a run-private DOCKER_CONFIG).", registry, credentials.Username);
         }
 
@@ -79,7 +77,7 @@ public sealed class RestoreTask : AsyncFrostingTask<BuildContext>, IPlannedTask
         {
             if (context.Credentials is { } credentials && TaskNames.NeedDockerLogin.Any(context.Runs))
             {
-                var settings = new DockerLoginSettings { Username = credentials.Username, Password = credentials.Password };
+                var settings = new DockerRegistryLoginSettings { Username = credentials.Username, Password = credentials.Password };
                 yield return DockerLoginRunner.Render(DockerLoginRunner.GetArguments(registry, settings)) + "  (password on standard input)";
             }
 

@@ -5,6 +5,7 @@ using Build.Images;
 using Build.SupplyChain;
 using Cake.Common.Diagnostics;
 using Cake.Core;
+using Cake.Docker;
 using Cake.Frosting;
 
 namespace Build.Tasks;
@@ -35,7 +36,7 @@ public sealed class TestImageTask : FrostingTask<BuildContext>, IPlannedTask
                 continue;
             }
 
-            var output = context.DockerRun(reference, ImageSmokeTest.CommandFor(inventory: context.Signing.Signer is not null), Settings(context, target));
+            var output = context.DockerRunBuiltImage(Settings(context, target), reference, ImageSmokeTest.CommandFor(inventory: context.Signing.Signer is not null));
             var result = ImageSmokeTest.Parse(output);
             var problems = ImageSmokeTest.Problems(result, target);
             if (problems.Count == 0)
@@ -69,13 +70,14 @@ public sealed class TestImageTask : FrostingTask<BuildContext>, IPlannedTask
 
     public IEnumerable<string> Plan(BuildContext context) =>
         context.Selection.Images.Select(target => DockerRunner.Render(DockerRunner.GetArguments(
-            context.Tags.Reference(context.Tags.ArchTag(target)), ImageSmokeTest.Command, Settings(context, target))));
+            context.Tags.Reference(context.Tags.ArchTag(target)), ImageSmokeTest.Command, Settings(context, target), DockerRunner.NeverPull)));
 
-    private static DockerRunSettings Settings(BuildContext context, ImageTarget target) => new()
+    // No network: the smoke test has no use for an interface.
+    private static DockerContainerRunSettings Settings(BuildContext context, ImageTarget target) => new DockerContainerRunSettings
     {
+        Rm = true,
         Platform = target.Architecture.Platform.ToString(),
         Entrypoint = ImageSmokeTest.Entrypoint,
         Network = "none",
-        ConfigDirectory = context.DockerConfigDirectory,
-    };
+    }.WithDockerConfig(context.DockerConfigDirectory);
 }

@@ -1,17 +1,21 @@
 using Cake.Core;
 using Cake.Core.IO;
 using Cake.Core.Tooling;
+using Cake.Docker;
 
 namespace Build.Docker.Build;
 
-/// <summary>Runs <c>docker build</c>; its progress goes straight to the console. Labels become one LABEL step (<see cref="LabelInstruction"/>).</summary>
+/// <summary>
+/// Ours (Cake.Docker's DockerBuild has no such step): runs <c>docker build</c> from Cake.Docker's settings with the
+/// labels as one LABEL step (<see cref="LabelInstruction"/>); its progress goes straight to the console.
+/// </summary>
 public sealed class DockerImageBuilder(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools)
     : DockerTool<DockerImageBuildSettings>(fileSystem, environment, processRunner, tools)
 {
     public void Build(string contextDirectory, DockerImageBuildSettings settings)
     {
         var dockerfile = settings.File ?? System.IO.Path.Combine(contextDirectory, "Dockerfile");
-        if (settings.Labels.Count > 1 && LabelInstruction.TryRender(settings.Labels) is { } instruction
+        if (settings.Label is { Length: > 1 } labels && LabelInstruction.TryRender(labels.Select(LabelInstruction.Split)) is { } instruction
             && File.Exists(dockerfile) && LabelInstruction.AppendTo(File.ReadAllText(dockerfile), instruction) is { } labelled)
         {
             // Outside the context: docker sends it along with the context, under a name of its own.
@@ -47,37 +51,37 @@ public sealed class DockerImageBuilder(IFileSystem fileSystem, ICakeEnvironment 
             builder.Append("--file").AppendQuoted(file);
         }
 
-        foreach (var tag in settings.Tags)
+        foreach (var tag in settings.Tag ?? [])
         {
             builder.Append("--tag").AppendQuoted(tag);
         }
 
-        foreach (var (name, value) in settings.BuildArgs)
+        foreach (var argument in settings.BuildArg ?? [])
         {
-            builder.Append("--build-arg").AppendQuoted($"{name}={value}");
+            builder.Append("--build-arg").AppendQuoted(argument);
         }
 
-        foreach (var (name, value) in labelledDockerfile is null ? settings.Labels : [])
+        foreach (var label in labelledDockerfile is null ? settings.Label ?? [] : [])
         {
-            builder.Append("--label").AppendQuoted($"{name}={value}");
+            builder.Append("--label").AppendQuoted(label);
         }
 
-        foreach (var image in settings.CacheFrom)
+        foreach (var image in settings.CacheFrom ?? [])
         {
             builder.Append("--cache-from").AppendQuoted(image);
         }
 
-        if (settings.ImageIdFile is not null)
+        if (settings.Iidfile is not null)
         {
-            builder.Append("--iidfile").AppendQuoted(settings.ImageIdFile);
+            builder.Append("--iidfile").AppendQuoted(settings.Iidfile);
         }
 
-        if (settings.Pull)
+        if (settings.Pull == true)
         {
             builder.Append("--pull");
         }
 
-        if (settings.NoCache)
+        if (settings.NoCache == true)
         {
             builder.Append("--no-cache");
         }

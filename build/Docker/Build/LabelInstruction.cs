@@ -29,6 +29,10 @@ public static partial class LabelInstruction
         return line.Length > "LABEL".Length ? line.ToString() : null;
     }
 
+    /// <summary>A <c>--label</c> value ("key=value"; "key" alone is an empty value, as docker reads it) as key and value.</summary>
+    public static KeyValuePair<string, string> Split(string label) =>
+        label.IndexOf('=') is var separator and >= 0 ? new(label[..separator], label[(separator + 1)..]) : new(label, string.Empty);
+
     /// <summary>The Dockerfile with the instruction appended, or null when its last line continues onto the next.</summary>
     public static string? AppendTo(string dockerfile, string instruction)
     {

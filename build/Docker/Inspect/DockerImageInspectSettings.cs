@@ -1,4 +1,6 @@
+using Cake.Core.Tooling;
+
 namespace Build.Docker.Inspect;
 
-/// <summary>Settings of <c>docker image inspect</c>.</summary>
-public sealed class DockerImageInspectSettings : DockerSettings;
+/// <summary>Ours (Cake.Docker has no image inspect): settings of <c>docker image inspect</c>.</summary>
+public sealed class DockerImageInspectSettings : ToolSettings;

@@ -2,10 +2,11 @@ using System.Text.RegularExpressions;
 using Cake.Core;
 using Cake.Core.IO;
 using Cake.Core.Tooling;
+using Cake.Docker;
 
 namespace Build.Docker.Push;
 
-/// <summary>Runs <c>docker push</c> for one tag.</summary>
+/// <summary>Ours: runs <c>docker push</c> for one tag from Cake.Docker's settings, with docker's own error in the exception (what <see cref="DockerPushRetry"/> reads).</summary>
 public sealed partial class DockerImagePusher(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools)
     : DockerTool<DockerImagePushSettings>(fileSystem, environment, processRunner, tools)
 {
@@ -25,9 +26,9 @@ public sealed partial class DockerImagePusher(IFileSystem fileSystem, ICakeEnvir
     {
         var builder = new ProcessArgumentBuilder();
         builder.Append("push");
-        if (settings.Quiet)
+        if (settings.AllTags)
         {
-            builder.Append("--quiet");
+            builder.Append("--all-tags");
         }
 
         builder.AppendQuoted(reference);

@@ -1,4 +1,6 @@
+using Cake.Core.Tooling;
+
 namespace Build.Docker.Version;
 
-/// <summary>Settings of <c>docker version</c>.</summary>
-public sealed class DockerVersionSettings : DockerSettings;
+/// <summary>Ours (Cake.Docker has no docker version): settings of <c>docker version</c>.</summary>
+public sealed class DockerVersionSettings : ToolSettings;

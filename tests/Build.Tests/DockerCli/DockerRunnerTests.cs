@@ -1,3 +1,4 @@
+using Build.Docker;
 using Build.Docker.Build;
 using Build.Docker.Login;
 using Build.Docker.Pull;
@@ -5,6 +6,7 @@ using Build.Docker.Push;
 using Build.Docker.Version;
 using Build.Tests.Support;
 using Cake.Core;
+using Cake.Docker;
 
 namespace Build.Tests.DockerCli;
 
@@ -15,11 +17,17 @@ public sealed class DockerRunnerTests
     [Test]
     public void Should_render_every_build_flag_explicitly()
     {
-        var settings = new DockerImageBuildSettings { File = "/src/python 3.8.Dockerfile", Platform = "linux/arm64/v8", ImageIdFile = "/tmp/id", Pull = true };
-        settings.Tags.Add("127.0.0.1:5000/python:3.8.t1-arm64v8");
-        settings.BuildArgs.Add(new("VERSION", "3.8"));
-        settings.Labels.Add(new("org.opencontainers.image.revision", "abc"));
-        settings.CacheFrom.Add("127.0.0.1:5000/python:3.8-arm64v8");
+        var settings = new DockerImageBuildSettings
+        {
+            File = "/src/python 3.8.Dockerfile",
+            Platform = "linux/arm64/v8",
+            Iidfile = "/tmp/id",
+            Pull = true,
+            Tag = ["127.0.0.1:5000/python:3.8.t1-arm64v8"],
+            BuildArg = ["VERSION=3.8"],
+            Label = ["org.opencontainers.image.revision=abc"],
+            CacheFrom = ["127.0.0.1:5000/python:3.8-arm64v8"],
+        };
 
         var rendered = DockerImageBuilder.Render(DockerImageBuilder.GetArguments("/src", settings));
 
@@ -32,10 +40,10 @@ public sealed class DockerRunnerTests
     [Test]
     public void Should_render_pull_with_the_platform_of_the_image_to_reuse()
     {
-        var settings = new DockerImagePullSettings { Platform = "linux/arm64/v8", Quiet = true };
+        var settings = new DockerImagePullSettings { Platform = "linux/arm64/v8" };
 
         Assert.That(
-            DockerImagePuller.Render(DockerImagePuller.GetArguments("127.0.0.1:5000/python:3.11", settings)),
+            DockerImagePuller.Render(DockerImagePuller.GetArguments("127.0.0.1:5000/python:3.11", settings, quiet: true)),
             Is.EqualTo("docker pull --platform linux/arm64/v8 --quiet \"127.0.0.1:5000/python:3.11\""));
     }
 
@@ -49,7 +57,7 @@ public sealed class DockerRunnerTests
     public void Should_run_build_with_the_rendered_arguments_and_private_docker_config()
     {
         var (tool, log) = RealCake.RecordingTool();
-        var settings = new DockerImageBuildSettings { ToolPath = tool, Platform = "linux/amd64", ConfigDirectory = "/run/private-config" };
+        var settings = new DockerImageBuildSettings { ToolPath = tool, Platform = "linux/amd64" }.WithDockerConfig("/run/private-config");
 
         new DockerImageBuilder(_cake.FileSystem, _cake.Environment, _cake.ProcessRunner, _cake.Tools).Build("/src", settings);
 
@@ -93,7 +101,7 @@ public sealed class DockerRunnerTests
     public void Should_pass_the_login_password_on_standard_input_only()
     {
         var (tool, log) = RealCake.RecordingTool();
-        var settings = new DockerLoginSettings { ToolPath = tool, Username = "AWS", Password = "s3cret-token" };
+        var settings = new DockerRegistryLoginSettings { ToolPath = tool, Username = "AWS", Password = "s3cret-token" };
 
         new DockerLoginRunner(_cake.FileSystem, _cake.Environment, _cake.ProcessRunner, _cake.Tools).Login("127.0.0.1:5000", settings);
 
@@ -107,7 +115,7 @@ public sealed class DockerRunnerTests
     public void Should_name_the_registry_when_login_fails_without_echoing_the_password()
     {
         var (tool, _) = RealCake.RecordingTool(exitCode: 1, stderr: "unauthorized: incorrect username or password");
-        var settings = new DockerLoginSettings { ToolPath = tool, Username = "AWS", Password = "s3cret-token" };
+        var settings = new DockerRegistryLoginSettings { ToolPath = tool, Username = "AWS", Password = "s3cret-token" };
 
         var error = Assert.Throws<CakeException>(() =>
             new DockerLoginRunner(_cake.FileSystem, _cake.Environment, _cake.ProcessRunner, _cake.Tools).Login("127.0.0.1:5000", settings))!;

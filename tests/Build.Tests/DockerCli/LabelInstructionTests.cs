@@ -1,5 +1,6 @@
 using Build.Docker.Build;
 using Build.Tests.Support;
+using Cake.Docker;
 
 namespace Build.Tests.DockerCli;
 
@@ -41,11 +42,7 @@ public sealed class LabelInstructionTests
         var source = Directory.CreateTempSubdirectory("labelled-").FullName;
         var dockerfile = Path.Combine(source, "python.Dockerfile");
         File.WriteAllText(dockerfile, "FROM scratch\n");
-        var settings = new DockerImageBuildSettings { ToolPath = tool, File = dockerfile };
-        foreach (var label in Labels)
-        {
-            settings.Labels.Add(label);
-        }
+        var settings = new DockerImageBuildSettings { ToolPath = tool, File = dockerfile, Label = [.. Labels.Select(l => $"{l.Key}={l.Value}")] };
 
         try
         {

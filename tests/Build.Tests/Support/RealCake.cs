@@ -4,6 +4,7 @@ using Cake.Core.Diagnostics;
 using Cake.Core.IO;
 using Path = System.IO.Path;
 using Cake.Core.Tooling;
+using Microsoft.Extensions.DependencyInjection;
 
 
 namespace Build.Tests.Support;
@@ -11,15 +12,24 @@ namespace Build.Tests.Support;
 /// <summary>Cake's real file system, environment, process runner and tool locator, for testing tool runners.</summary>
 public sealed class RealCake
 {
-    public RealCake()
+    public RealCake(ICakeLog? log = null)
     {
         FileSystem = new FileSystem();
         Environment = new CakeEnvironment(new CakePlatform(), new CakeRuntime());
-        var configuration = new CakeConfiguration(new Dictionary<string, string>());
-        var log = new NullLog();
-        Tools = new ToolLocator(Environment, new ToolRepository(Environment), new ToolResolutionStrategy(FileSystem, Environment, new Globber(FileSystem, Environment), configuration, log));
-        ProcessRunner = new ProcessRunner(FileSystem, Environment, log, Tools, configuration);
+        Configuration = new CakeConfiguration(new Dictionary<string, string>());
+        Log = log ?? new NullLog();
+        Tools = new ToolLocator(Environment, new ToolRepository(Environment), new ToolResolutionStrategy(FileSystem, Environment, new Globber(FileSystem, Environment), Configuration, Log));
+        ProcessRunner = new ProcessRunner(FileSystem, Environment, Log, Tools, Configuration);
     }
+
+    public ICakeLog Log { get; }
+
+    public ICakeConfiguration Configuration { get; }
+
+    /// <summary>Cake's own context over these parts, for calling aliases.</summary>
+    public ICakeContext Context() => new CakeContext(
+        FileSystem, Environment, new Globber(FileSystem, Environment), Log, new CakeArguments(Array.Empty<string>().ToLookup(a => a)), ProcessRunner,
+        new WindowsRegistry(), Tools, new CakeDataService(), Configuration, new ToolInstaller(Environment, Tools, Configuration, Log, []), new ServiceCollection().BuildServiceProvider());
 
     public IFileSystem FileSystem { get; }
 

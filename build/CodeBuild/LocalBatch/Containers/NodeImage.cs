@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Build.Debian;
-using Build.Docker.Load;
+using Cake.Docker;
 using Build.Images;
 using Cake.Core;
 
@@ -40,7 +40,7 @@ public static class NodeImage
                 .Create(Suite, rootfs, new MmdebstrapSettings { Architecture = architecture.DebianArch, Include = Packages });
             var archive = Path.Combine(work, "image.tar");
             DockerArchive.Write(rootfs, architecture.Platform, Reference, archive, ["/bin/bash"]);
-            new DockerImageLoader(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools).Load(archive, new DockerImageLoadSettings());
+            context.DockerLoad(new DockerImageLoadSettings { Input = archive });
             return Reference;
         }
         finally
