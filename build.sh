@@ -159,10 +159,13 @@ place() {
 }
 
 # build_plain HASH, build_composite HASH: build into a temporary folder, then move it into place whole.
+# A CodeBuild node compiles the program only to run it: the analyzers (code style, warnings as errors) ran where the
+# change was made and in CI, and skipping them here takes a third off a cold node's compile. The IL is the same.
 build_plain() {
-  local tmp="$out/.tmp-plain-$1-$BASHPID"
+  local tmp="$out/.tmp-plain-$1-$BASHPID" lint=()
+  [[ -n "${CODEBUILD_BUILD_ID:-}" ]] && lint=(-p:RunAnalyzers=false)
   rm -rf "$tmp" && mkdir -p "$tmp"
-  if ! dotnet build "$root/build/Build.csproj" --configuration Release --output "$tmp" --nologo --verbosity quiet -p:UseAppHost=false > "$out/plain-$1.log" 2>&1 \
+  if ! dotnet build "$root/build/Build.csproj" --configuration Release --output "$tmp" --nologo --verbosity quiet -p:UseAppHost=false ${lint[@]+"${lint[@]}"} > "$out/plain-$1.log" 2>&1 \
       || ! is_program "$tmp"; then
     rm -rf "$tmp"
     cat "$out/plain-$1.log" >&2
