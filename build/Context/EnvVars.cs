@@ -28,11 +28,7 @@ public static class EnvVars
     // Reproducible-builds convention: the timestamp recorded as the image's creation time.
     public const string SourceDateEpoch = "SOURCE_DATE_EPOCH";
 
-    public const string DockerConfig = "DOCKER_CONFIG";
-
-    public const string DockerHost = "DOCKER_HOST";
-
-    public const string DockerContext = "DOCKER_CONTEXT";
+    // DOCKER_CONFIG, DOCKER_HOST and DOCKER_CONTEXT: Docker/DockerEnvVars.
 
     // Where BaseImage caches mmdebstrap root filesystems (default ~/.cache/python-images).
     public const string ImagesCache = "PYTHON_IMAGES_CACHE";
