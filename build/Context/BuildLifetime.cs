@@ -28,7 +28,8 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         // Which program runs (build.sh keeps one folder per flavour and sources): tests and bug reports need to know.
         context.Verbose("Build program {0} ({1}).", AppContext.BaseDirectory,
             File.Exists(System.IO.Path.Combine(AppContext.BaseDirectory, "Build.r2r.dll")) ? "composite: self-contained, ReadyToRun" : "plain build");
-        var options = BuildOptions.Parse(context, context.Mode);
+        var read = OptionReader.From(context);
+        var options = BuildOptions.Parse(read, context.Mode);
         var tasks = info.TasksToExecute.Select(t => t.Name).ToList();
         if (!options.DryRun && tasks.Intersect(TaskNames.NeedDocker, StringComparer.OrdinalIgnoreCase).Any())
         {
@@ -46,7 +47,7 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         var registry = ecr && options.Registry is null && options.DryRun ? EcrPlaceholder(context, options) : options.Registry;
         var tags = new ImageTags(registry, options.Repository ?? matrix.Repository, TagSuffixResolver.Resolve(options, source));
         var credentials = ecr ? null : RegistryCredentialsReader.Read(context.Environment);
-        context.Initialize(options, matrix, selection, tags, source, credentials, tasks, codeBuild, BatchOptions.Parse(context));
+        context.Initialize(options, matrix, selection, tags, source, credentials, tasks, codeBuild, BatchOptionsParser.Parse(read, context.Environment.WorkingDirectory.FullPath));
         if (options.PublicRegistry is not null && !ecr)
         {
             throw new CakeException(
