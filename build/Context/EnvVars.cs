@@ -1,3 +1,4 @@
+using Build.Aws;
 using Build.CodeBuild;
 
 namespace Build.Context;
@@ -38,9 +39,9 @@ public static class EnvVars
     // ECR mode. Credentials are the AWS SDK's default chain (AWS_ACCESS_KEY_ID, AWS_PROFILE, CodeBuild's container
     // credentials); endpoints: AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> (build/Aws/AwsEndpoints.cs).
     public const string PublicRegistry = "PUBLIC_REGISTRY";
-    public const string AwsRegion = "AWS_REGION";
-    public const string AwsDefaultRegion = "AWS_DEFAULT_REGION";
-    public const string AwsAccountId = "AWS_ACCOUNT_ID";
+    public const string AwsRegion = AwsEnvVars.Region;
+    public const string AwsDefaultRegion = AwsEnvVars.DefaultRegion;
+    public const string AwsAccountId = AwsEnvVars.AccountId;
 
     // The signing key's PEM, or an awskms:/// reference, when --signing-key is absent. Read in one place: SigningKeys.
     public const string SigningKey = "SIGNING_KEY";
