@@ -84,6 +84,29 @@ public sealed record BuildOptions(
         }
     }
 
+    /// <summary>The checks across options that need the tasks to run and the matrix: once both are known, in Setup.</summary>
+    public void Validate(IReadOnlyCollection<string> tasks, ImageMatrix matrix)
+    {
+        var ecr = UsesEcr(tasks);
+        if (PublicRegistry is not null && !ecr)
+        {
+            throw new CakeException(
+                $"--public-registry '{PublicRegistry}' promotes from ECR: run without --registry (ECR mode) or with an ECR --registry " +
+                "(<account>.dkr.ecr.<region>.amazonaws.com), or leave --public-registry out.");
+        }
+
+        var needsRegistryForBase = matrix.Base is not null || matrix.Images.Any(i => i.BuildArgs.Values.Any(v => v.Contains(ImageBuildSettingsFactory.RegistryPlaceholder, StringComparison.Ordinal)));
+        if (!ecr && Registry is null && needsRegistryForBase && tasks.Contains(TaskNames.BuildImage, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new CakeException(
+                $"The matrix '{matrix.FilePath}' builds on a base published to the target registry ({ImageBuildSettingsFactory.RegistryPlaceholder}), so it needs one: " +
+                "pass --registry=host[:port] (e.g. --registry=127.0.0.1:5000) or set REGISTRY.");
+        }
+    }
+
+    /// <summary>ECR mode for these tasks: one of them talks to a registry, and that registry is ECR (<see cref="IsEcr"/>).</summary>
+    public bool UsesEcr(IEnumerable<string> tasks) => tasks.Intersect(TaskNames.NeedRegistry, StringComparer.OrdinalIgnoreCase).Any() && IsEcr;
+
     /// <summary>ECR mode: no --registry (the account's ECR registry), or an ECR host as --registry.</summary>
     public bool IsEcr => Registry is null || EcrRegistryHost.TryParse(Registry) is not null;
 

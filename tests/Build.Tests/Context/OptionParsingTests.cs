@@ -3,6 +3,8 @@ using Build.CodeBuild;
 using Build.CodeBuild.Buildspecs;
 using Build.CodeBuild.LocalBatch;
 using Build.Context;
+using Build.Images;
+using Build.Tests.Support;
 using Cake.Core;
 
 namespace Build.Tests.Context;
@@ -106,6 +108,39 @@ public class OptionParsingTests
     [TestCase("isolation=vm", "--isolation 'vm' is not an isolation: use container")]
     public void Should_reject_a_bad_batch_value_naming_it(string argument, string message) =>
         Assert.That(() => Batch([argument]), Throws.TypeOf<CakeException>().With.Message.StartWith(message));
+
+    [TestCase("PushManifest")]
+    [TestCase("BuildImage")]
+    public void Should_refuse_public_registry_without_ecr(string task)
+    {
+        using var matrix = TempMatrix.TwoByTwo();
+        var options = Build(["registry=127.0.0.1:5000", "public-registry=public.ecr.aws/team"], []);
+
+        Assert.That(() => options.Validate([task], MatrixLoader.Load(matrix.Path)), Throws.TypeOf<CakeException>().With.Message.StartWith(
+            "--public-registry 'public.ecr.aws/team' promotes from ECR: run without --registry (ECR mode)"));
+    }
+
+    [Test]
+    public void Should_accept_public_registry_in_ecr_mode()
+    {
+        using var matrix = TempMatrix.TwoByTwo();
+
+        Assert.That(() => Build(["public-registry=public.ecr.aws/team"], []).Validate(["PushManifest"], MatrixLoader.Load(matrix.Path)), Throws.Nothing);
+    }
+
+    [Test]
+    public void Should_ask_for_a_registry_when_the_matrix_builds_on_a_published_base()
+    {
+        using var matrix = new TempMatrix(
+            """{ "repository": "python", "images": [ { "version": "3.12", "dockerfile": "d", "architectures": ["amd64"], "buildArgs": { "BASE": "{registry}/base:1" } } ] }""", "d");
+        var loaded = MatrixLoader.Load(matrix.Path);
+
+        Assert.That(() => Build([], []).Validate(["BuildImage"], loaded), Throws.TypeOf<CakeException>().With.Message.EqualTo(
+            $"The matrix '{loaded.FilePath}' builds on a base published to the target registry ({{registry}}), so it needs one: " +
+            "pass --registry=host[:port] (e.g. --registry=127.0.0.1:5000) or set REGISTRY."));
+        Assert.That(() => Build(["registry=127.0.0.1:5000"], []).Validate(["BuildImage"], loaded), Throws.Nothing);
+        Assert.That(() => Build([], []).Validate(["TestImage"], loaded), Throws.Nothing);
+    }
 
     private static BuildOptions Build(string[] arguments, string[] environment) =>
         BuildOptions.Parse(Reader(arguments, environment), new RunMode(DryRun: false));
