@@ -1,6 +1,5 @@
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
-using Build.Context;
 using Cake.Core;
 using RetryPolicy = Build.Http.RetryPolicy;
 
@@ -52,7 +51,7 @@ public sealed class AwsSettings
                 $"--region '{regionArgument}' contradicts the ECR registry's region '{hostRegion}' (from --registry): leave --region out, or give the registry of that region.");
         }
 
-        var region = hostRegion ?? regionArgument ?? NullIfEmpty(environment(EnvVars.AwsRegion)) ?? NullIfEmpty(environment(EnvVars.AwsDefaultRegion));
+        var region = hostRegion ?? regionArgument ?? NullIfEmpty(environment(AwsEnvVars.Region)) ?? NullIfEmpty(environment(AwsEnvVars.DefaultRegion));
         if (region is not null)
         {
             return region;
@@ -75,7 +74,7 @@ public sealed class AwsSettings
             "or give the profile a region (aws configure set region <region>). For a plain registry, pass --registry=host[:port] (or set REGISTRY) instead.");
 
         var credentials = ResolveCredentials();
-        var account = host?.Account ?? NullIfEmpty(environment(EnvVars.AwsAccountId));
+        var account = host?.Account ?? NullIfEmpty(environment(AwsEnvVars.AccountId));
         return new AwsSettings(region, credentials, account, environment, AwsSdkConfig.Retry(RetryPolicy.Aws));
     }
 

@@ -10,7 +10,7 @@ namespace Build.Aws;
 /// </summary>
 public static class Promotion
 {
-    public static async Task PromoteAsync(BuildContext context, ManifestListPlan list, Manifest composed, IReadOnlyDictionary<Images.Platform, string> expected)
+    public static async Task PromoteAsync(BuildContext context, ManifestListPlan list, Manifest composed, IReadOnlyDictionary<Registry.Platform, string> expected)
     {
         var target = context.PublicRegistry!;
         var repository = target.Repository(context.Tags.Repository);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Build.Context;
 using Cake.Core;
 
 namespace Build.CodeBuild;
@@ -32,33 +31,33 @@ public sealed record CodeBuildEnvironment(
         string? Get(string name) => environment.GetEnvironmentVariable(name) is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
         DateTimeOffset? start = null;
-        if (Get(EnvVars.CodeBuildStartTime) is { } text)
+        if (Get(CodeBuildEnvVars.StartTime) is { } text)
         {
             // Milliseconds since the epoch, per build (not per batch).
             start = long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
                 ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
-                : throw new CakeException($"{EnvVars.CodeBuildStartTime} '{text}' is not a time in milliseconds since 1970, as CodeBuild sets it: unset it or fix it.");
+                : throw new CakeException($"{CodeBuildEnvVars.StartTime} '{text}' is not a time in milliseconds since 1970, as CodeBuild sets it: unset it or fix it.");
         }
 
         // It reaches git as a revision and the tags as a suffix: a commit id, nothing else (not an option, not a path).
-        var resolved = Get(EnvVars.CodeBuildResolvedSourceVersion);
+        var resolved = Get(CodeBuildEnvVars.ResolvedSourceVersion);
         if (resolved is not null && !IsCommitId(resolved))
         {
             throw new CakeException(
-                $"{EnvVars.CodeBuildResolvedSourceVersion} '{resolved}' is not a commit id: CodeBuild sets it to the commit's hex object id " +
+                $"{CodeBuildEnvVars.ResolvedSourceVersion} '{resolved}' is not a commit id: CodeBuild sets it to the commit's hex object id " +
                 "(40 hex digits, or 64 for SHA-256 repositories); unset it or fix it.");
         }
 
         return new CodeBuildEnvironment(
-            Get(EnvVars.CodeBuildBatchBuildIdentifier),
-            Get(EnvVars.CodeBuildBuildId),
-            Get(EnvVars.CodeBuildBuildArn),
+            Get(CodeBuildEnvVars.BatchBuildIdentifier),
+            Get(CodeBuildEnvVars.BuildId),
+            Get(CodeBuildEnvVars.BuildArn),
             resolved,
-            Get(EnvVars.CodeBuildSourceVersion),
-            Get(EnvVars.CodeBuildSourceRepoUrl),
-            Get(EnvVars.CodeBuildWebhookTrigger),
+            Get(CodeBuildEnvVars.SourceVersion),
+            Get(CodeBuildEnvVars.SourceRepoUrl),
+            Get(CodeBuildEnvVars.WebhookTrigger),
             start,
-            Get(EnvVars.CodeBuildSourceDirectory));
+            Get(CodeBuildEnvVars.SourceDirectory));
     }
 
     /// <summary>A git object id in hex: full (40 or 64 digits) or abbreviated to no fewer than 7.</summary>

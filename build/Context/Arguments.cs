@@ -1,3 +1,5 @@
+using Build.CodeBuild;
+
 namespace Build.Context;
 
 /// <summary>Names of the command-line arguments this build reads (besides Cake's own).</summary>
@@ -5,7 +7,7 @@ public static class Arguments
 {
     public const string Arch = "arch";
     public const string PythonVersion = "python-version";
-    public const string Matrix = "matrix";
+    public const string Matrix = BatchCommandLine.MatrixArgument;
     public const string Registry = "registry";
     public const string Repository = "repository";
     public const string TagSuffix = "tag-suffix";
@@ -24,12 +26,12 @@ public static class Arguments
     public const string Verify = "verify";
 
     // CodeBuild batch tasks (Buildspec, CheckBuildspec, LocalBatch, StartBatch).
-    public const string BuildspecDirectory = "buildspec-dir";
-    public const string ManifestNodes = "manifest-nodes";
-    public const string GroupBy = "group-by";
+    public const string BuildspecDirectory = BatchCommandLine.BuildspecDirectoryArgument;
+    public const string ManifestNodes = BatchCommandLine.ManifestNodesArgument;
+    public const string GroupBy = BatchCommandLine.GroupByArgument;
     public const string Buildspec = "buildspec";
     public const string Parallel = "parallel";
-    public const string Isolation = "isolation";
+    public const string Isolation = BatchCommandLine.IsolationArgument;
     public const string BatchCache = "batch-cache";
     public const string CodeBuildProject = "codebuild-project";
     public const string PollInterval = "poll-interval";

@@ -100,7 +100,7 @@ public sealed class BuildContext(ICakeContext context, RunMode mode) : FrostingC
     }
 
     /// <summary>How registry calls and docker pushes retry transient failures (--retries attempts).</summary>
-    public RetryPolicy Retry => RetryPolicy.Default.WithMaxAttempts(Options.Retries);
+    public RetryPolicy Retry => RetryPolicy.Default.WithMaxAttempts(Options.Retries) with { MoreAttempts = $"raise --{Context.Arguments.Retries}" };
 
     private void LogRetry(string line) => Log.Write(Verbosity.Normal, LogLevel.Warning, "{0}", line);
 

@@ -28,7 +28,8 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         // Which program runs (build.sh keeps one folder per flavour and sources): tests and bug reports need to know.
         context.Verbose("Build program {0} ({1}).", AppContext.BaseDirectory,
             File.Exists(System.IO.Path.Combine(AppContext.BaseDirectory, "Build.r2r.dll")) ? "composite: self-contained, ReadyToRun" : "plain build");
-        var options = BuildOptions.Parse(context, context.Mode);
+        var read = OptionReader.From(context);
+        var options = BuildOptions.Parse(read, context.Mode);
         var tasks = info.TasksToExecute.Select(t => t.Name).ToList();
         if (!options.DryRun && tasks.Intersect(TaskNames.NeedDocker, StringComparer.OrdinalIgnoreCase).Any())
         {
@@ -39,31 +40,17 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         var matrix = MatrixLoader.Load(new FilePath(options.MatrixPath).MakeAbsolute(context.Environment).FullPath);
         var selection = Selection.From(matrix, options.PythonVersion, options.Arch);
 
-        var needsRegistry = tasks.Intersect(TaskNames.NeedRegistry, StringComparer.OrdinalIgnoreCase).Any();
-        var ecr = needsRegistry && options.IsEcr;
+        var ecr = options.UsesEcr(tasks);
         var codeBuild = CodeBuildEnvironment.Read(context.Environment);
         var source = new Lazy<SourceInfo>(() => SourceInfoReader.Read(context, codeBuild));
         var registry = ecr && options.Registry is null && options.DryRun ? EcrPlaceholder(context, options) : options.Registry;
         var tags = new ImageTags(registry, options.Repository ?? matrix.Repository, TagSuffixResolver.Resolve(options, source));
         var credentials = ecr ? null : RegistryCredentialsReader.Read(context.Environment);
-        context.Initialize(options, matrix, selection, tags, source, credentials, tasks, codeBuild, BatchOptions.Parse(context));
-        if (options.PublicRegistry is not null && !ecr)
-        {
-            throw new CakeException(
-                $"--public-registry '{options.PublicRegistry}' promotes from ECR: run without --registry (ECR mode) or with an ECR --registry " +
-                "(<account>.dkr.ecr.<region>.amazonaws.com), or leave --public-registry out.");
-        }
+        context.Initialize(options, matrix, selection, tags, source, credentials, tasks, codeBuild, BatchOptionsParser.Parse(read, context.Environment.WorkingDirectory.FullPath));
+        options.Validate(tasks, matrix);
 
         // Before any AWS call: only ECR Public may receive its token.
         var publicRegistry = options.PublicRegistry is null ? null : Aws.PublicRegistry.Parse(options.PublicRegistry, context.Environment.GetEnvironmentVariable);
-
-        var needsRegistryForBase = matrix.Base is not null || matrix.Images.Any(i => i.BuildArgs.Values.Any(v => v.Contains(ImageBuildSettingsFactory.RegistryPlaceholder, StringComparison.Ordinal)));
-        if (!ecr && options.Registry is null && needsRegistryForBase && tasks.Contains(TaskNames.BuildImage, StringComparer.OrdinalIgnoreCase))
-        {
-            throw new CakeException(
-                $"The matrix '{matrix.FilePath}' builds on a base published to the target registry ({ImageBuildSettingsFactory.RegistryPlaceholder}), so it needs one: " +
-                "pass --registry=host[:port] (e.g. --registry=127.0.0.1:5000) or set REGISTRY.");
-        }
 
         if (ecr && !options.DryRun)
         {

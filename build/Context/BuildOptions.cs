@@ -1,7 +1,6 @@
 using Build.Aws;
 using Build.Images;
 using Build.Registry;
-using Cake.Common;
 using Cake.Core;
 
 namespace Build.Context;
@@ -31,28 +30,28 @@ public sealed record BuildOptions(
     /// <summary>Attempts per registry call and per docker push, unless --retries says otherwise.</summary>
     public const int DefaultRetries = 5;
 
-    public static BuildOptions Parse(ICakeContext context, RunMode mode)
+    public static BuildOptions Parse(OptionReader read, RunMode mode)
     {
         var options = new BuildOptions(
-            Arch: ArgumentOrEnvironment(context, Arguments.Arch, EnvVars.Arch),
-            PythonVersion: ArgumentOrEnvironment(context, Arguments.PythonVersion, EnvVars.Version),
-            MatrixPath: Argument(context, Arguments.Matrix) ?? Paths.DefaultMatrix,
-            Registry: ArgumentOrEnvironment(context, Arguments.Registry, EnvVars.Registry),
-            Repository: Argument(context, Arguments.Repository),
-            TagSuffix: ArgumentOrEnvironment(context, Arguments.TagSuffix, EnvVars.TagSuffix),
-            UseDate: Flag(context, Arguments.UseDate) || context.EnvironmentVariable(EnvVars.UseEpoch) is "1" or "true",
+            Arch: read.ArgumentOrEnvironment(Arguments.Arch, EnvVars.Arch),
+            PythonVersion: read.ArgumentOrEnvironment(Arguments.PythonVersion, EnvVars.Version),
+            MatrixPath: read.Argument(Arguments.Matrix) ?? Paths.DefaultMatrix,
+            Registry: read.ArgumentOrEnvironment(Arguments.Registry, EnvVars.Registry),
+            Repository: read.Argument(Arguments.Repository),
+            TagSuffix: read.ArgumentOrEnvironment(Arguments.TagSuffix, EnvVars.TagSuffix),
+            UseDate: read.Flag(Arguments.UseDate) || read.Environment(EnvVars.UseEpoch) is "1" or "true",
             DryRun: mode.DryRun,
-            InstallPrerequisites: context.HasArgument(Arguments.InstallPrerequisites) ? Flag(context, Arguments.InstallPrerequisites) : null,
-            Region: Argument(context, Arguments.Region),
-            TagImmutability: ParseMutability(Argument(context, Arguments.TagImmutability)),
-            PublicRegistry: ArgumentOrEnvironment(context, Arguments.PublicRegistry, EnvVars.PublicRegistry),
+            InstallPrerequisites: read.Has(Arguments.InstallPrerequisites) ? read.Flag(Arguments.InstallPrerequisites) : null,
+            Region: read.Argument(Arguments.Region),
+            TagImmutability: ParseMutability(read.Argument(Arguments.TagImmutability)),
+            PublicRegistry: read.ArgumentOrEnvironment(Arguments.PublicRegistry, EnvVars.PublicRegistry),
 
-            Retries: Attempts(context),
-            Force: Flag(context, Arguments.Force),
-            AllowPartial: Flag(context, Arguments.AllowPartial),
-            SigningKey: Argument(context, Arguments.SigningKey),
-            PublicKey: Argument(context, Arguments.PublicKey),
-            Verify: Flag(context, Arguments.Verify));
+            Retries: Attempts(read),
+            Force: read.Flag(Arguments.Force),
+            AllowPartial: read.Flag(Arguments.AllowPartial),
+            SigningKey: read.Argument(Arguments.SigningKey),
+            PublicKey: read.Argument(Arguments.PublicKey),
+            Verify: read.Flag(Arguments.Verify));
         options.Validate();
         return options;
     }
@@ -85,6 +84,29 @@ public sealed record BuildOptions(
         }
     }
 
+    /// <summary>The checks across options that need the tasks to run and the matrix: once both are known, in Setup.</summary>
+    public void Validate(IReadOnlyCollection<string> tasks, ImageMatrix matrix)
+    {
+        var ecr = UsesEcr(tasks);
+        if (PublicRegistry is not null && !ecr)
+        {
+            throw new CakeException(
+                $"--public-registry '{PublicRegistry}' promotes from ECR: run without --registry (ECR mode) or with an ECR --registry " +
+                "(<account>.dkr.ecr.<region>.amazonaws.com), or leave --public-registry out.");
+        }
+
+        var needsRegistryForBase = matrix.Base is not null || matrix.Images.Any(i => i.BuildArgs.Values.Any(v => v.Contains(ImageBuildSettingsFactory.RegistryPlaceholder, StringComparison.Ordinal)));
+        if (!ecr && Registry is null && needsRegistryForBase && tasks.Contains(TaskNames.BuildImage, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new CakeException(
+                $"The matrix '{matrix.FilePath}' builds on a base published to the target registry ({ImageBuildSettingsFactory.RegistryPlaceholder}), so it needs one: " +
+                "pass --registry=host[:port] (e.g. --registry=127.0.0.1:5000) or set REGISTRY.");
+        }
+    }
+
+    /// <summary>ECR mode for these tasks: one of them talks to a registry, and that registry is ECR (<see cref="IsEcr"/>).</summary>
+    public bool UsesEcr(IEnumerable<string> tasks) => tasks.Intersect(TaskNames.NeedRegistry, StringComparer.OrdinalIgnoreCase).Any() && IsEcr;
+
     /// <summary>ECR mode: no --registry (the account's ECR registry), or an ECR host as --registry.</summary>
     public bool IsEcr => Registry is null || EcrRegistryHost.TryParse(Registry) is not null;
 
@@ -95,9 +117,9 @@ public sealed record BuildOptions(
         _ => throw new CakeException($"--tag-immutability '{value}' is not a tag mutability: use MUTABLE (the default) or IMMUTABLE."),
     };
 
-    private static int Attempts(ICakeContext context)
+    private static int Attempts(OptionReader read)
     {
-        var value = Argument(context, Arguments.Retries);
+        var value = read.Argument(Arguments.Retries);
         if (value is null)
         {
             return DefaultRetries;
@@ -108,15 +130,4 @@ public sealed record BuildOptions(
             : throw new CakeException(
                 $"--{Arguments.Retries} '{value}' is not a number of attempts: give 1 (no retry) to 20, e.g. --{Arguments.Retries}={DefaultRetries} (the default).");
     }
-
-    private static string? Argument(ICakeContext context, string name) =>
-        NullIfEmpty(context.Argument<string?>(name, null));
-
-    private static string? ArgumentOrEnvironment(ICakeContext context, string name, string variable) =>
-        Argument(context, name) ?? NullIfEmpty(context.EnvironmentVariable(variable));
-
-    private static bool Flag(ICakeContext context, string name) =>
-        context.HasArgument(name) && context.Argument(name, "true").ToLowerInvariant() is "" or "true" or "1";
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -1,7 +1,9 @@
+using Build.CodeBuild;
+
 namespace Build.Context;
 
 public static class Paths
 {
     /// <summary>The image matrix used when --matrix is not given, relative to the repository root.</summary>
-    public const string DefaultMatrix = "dockerfiles/images.json";
+    public const string DefaultMatrix = BatchCommandLine.DefaultMatrix;
 }

@@ -1,3 +1,4 @@
+using Build.Docker;
 using Build.Docker.Config;
 using Build.Registry;
 
@@ -35,7 +36,7 @@ public sealed class RegistryLogin : IRegistryCredentialProvider
         var config = DockerConfigFile.Locate(_environment);
         var where = _fromDocker.IsValueCreated && _fromDocker.Value?.Source is { } source ? source : config;
         return $"log in with `docker login {registry}` (this build reads docker's login from {where}" +
-               (_environment(EnvVars.DockerConfig) is { Length: > 0 } ? $", as DOCKER_CONFIG says" : ", or from DOCKER_CONFIG's config.json when set") +
+               (_environment(DockerEnvVars.Config) is { Length: > 0 } ? $", as DOCKER_CONFIG says" : ", or from DOCKER_CONFIG's config.json when set") +
                $"), or set {EnvVars.RegistryUsername} and {EnvVars.RegistryPassword}.";
     }
 }

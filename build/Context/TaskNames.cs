@@ -1,3 +1,5 @@
+using Build.CodeBuild;
+
 namespace Build.Context;
 
 public static class TaskNames
@@ -6,17 +8,17 @@ public static class TaskNames
     public const string BaseImage = "BaseImage";
     public const string BuildImage = "BuildImage";
     public const string TestImage = "TestImage";
-    public const string PushImage = "PushImage";
+    public const string PushImage = BatchCommandLine.BuildTarget;
     public const string CreateManifest = "CreateManifest";
     public const string AnnotateArch = "AnnotateArch";
-    public const string PushManifest = "PushManifest";
+    public const string PushManifest = BatchCommandLine.ManifestTarget;
     public const string Publish = "Publish";
     public const string CheckDockerfiles = "CheckDockerfiles";
     public const string VerifyImage = "VerifyImage";
     public const string Default = "Default";
 
     // CodeBuild batch: these build no image themselves (LocalBatch's child processes do).
-    public const string Buildspec = "Buildspec";
+    public const string Buildspec = BatchCommandLine.BuildspecTarget;
     public const string CheckBuildspec = "CheckBuildspec";
     public const string LocalBatch = "LocalBatch";
     public const string StartBatch = "StartBatch";

@@ -1,4 +1,3 @@
-using Build.Context;
 using Cake.Core.Tooling;
 
 namespace Build.Docker;
@@ -14,7 +13,7 @@ public static class DockerConfigSetting
         if (directory is not null)
         {
             settings.EnvironmentVariables ??= new Dictionary<string, string>();
-            settings.EnvironmentVariables[EnvVars.DockerConfig] = directory;
+            settings.EnvironmentVariables[DockerEnvVars.Config] = directory;
         }
 
         return settings;
@@ -22,5 +21,5 @@ public static class DockerConfigSetting
 
     /// <summary>The DOCKER_CONFIG the settings give docker, or null.</summary>
     public static string? DockerConfig(this ToolSettings settings) =>
-        settings.EnvironmentVariables is { } variables && variables.TryGetValue(EnvVars.DockerConfig, out var directory) ? directory : null;
+        settings.EnvironmentVariables is { } variables && variables.TryGetValue(DockerEnvVars.Config, out var directory) ? directory : null;
 }

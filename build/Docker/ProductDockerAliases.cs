@@ -6,7 +6,6 @@ using Build.Docker.Push;
 using Build.Docker.Run;
 using Build.Docker.Version;
 using Build.Http;
-using Build.Images;
 using Cake.Core;
 using Cake.Docker;
 

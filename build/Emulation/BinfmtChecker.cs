@@ -1,4 +1,5 @@
 using Build.Images;
+using Build.Registry;
 using Cake.Core;
 
 namespace Build.Emulation;

@@ -19,6 +19,15 @@ public sealed record RetryPolicy(int MaxAttempts, TimeSpan BaseDelay, TimeSpan M
     /// <summary>Wait a random time in [0, ceiling] instead of [½, 1] × ceiling: spreads many clients furthest apart.</summary>
     public bool FullJitter { get; init; }
 
+    /// <summary>
+    /// How a user allows more attempts (e.g. "raise --retries"), said when they run out. Set by whoever builds the
+    /// policy from the user's options, so that the clients and tools below need not know the option's name.
+    /// </summary>
+    public string? MoreAttempts { get; init; }
+
+    /// <summary>What to do once the attempts ran out: "retry later.", and how to allow more when <see cref="MoreAttempts"/> says.</summary>
+    public string GiveUpAdvice => MoreAttempts is { } more ? $"retry later, or {more}." : "retry later.";
+
     /// <summary>One attempt, no retry.</summary>
     public static readonly RetryPolicy None = new(1, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
 

@@ -1,3 +1,5 @@
+using Build.Registry;
+
 namespace Build.Images;
 
 /// <summary>

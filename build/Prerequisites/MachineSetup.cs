@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Build.Context;
 using Build.Docker;
 using Build.Docker.Version;
@@ -26,14 +25,14 @@ public sealed class MachineSetup(BuildContext context)
         var needsDocker = TaskNames.NeedDocker.Any(context.Runs);
         if (needsDocker && !DockerAnswers())
         {
-            if (DockerdRunning())
+            if (HostProcesses.IsRunning("dockerd"))
             {
                 // Never start a second engine beside one that runs: it would fight over docker0 and the pid file.
                 throw new CakeException(
                     "A dockerd is running, but `docker version` gets no answer from it: check DOCKER_HOST and that this user may use the Docker socket (e.g. the docker group).");
             }
 
-            if (Which("dockerd") is null)
+            if (HostProcesses.Which("dockerd") is null)
             {
                 _packages.Add("docker.io");
             }
@@ -48,7 +47,7 @@ public sealed class MachineSetup(BuildContext context)
                 _packages.Add("qemu-user-static");
             }
 
-            if (Which("update-binfmts") is null)
+            if (HostProcesses.Which("update-binfmts") is null)
             {
                 _packages.Add("binfmt-support");
             }
@@ -58,21 +57,21 @@ public sealed class MachineSetup(BuildContext context)
         if (context.Matrix.Base is { } baseSpec && context.Runs(TaskNames.BaseImage)
             && context.Matrix.Architectures.Any(a => !File.Exists(BaseImagePublisher.RootFilesystemPath(baseSpec, a))))
         {
-            if (Which("mmdebstrap") is null)
+            if (HostProcesses.Which("mmdebstrap") is null)
             {
                 _packages.Add("mmdebstrap");
             }
 
             // mmdebstrap only Recommends arch-test, and the install skips recommends; without it a foreign
             // architecture fails with "install arch-test for foreign architecture support".
-            if (Which("arch-test") is null && context.Matrix.Architectures.Any(a => !a.Platform.IsSameMachineAs(HostPlatform)))
+            if (HostProcesses.Which("arch-test") is null && context.Matrix.Architectures.Any(a => !a.Platform.IsSameMachineAs(HostPlatform)))
             {
                 _packages.Add("arch-test");
             }
         }
 
         var localRegistry = await LocalRegistryToStartAsync();
-        if (localRegistry is not null && Which("docker-registry") is null)
+        if (localRegistry is not null && HostProcesses.Which("docker-registry") is null)
         {
             _packages.Add("docker-registry");
         }
@@ -98,7 +97,7 @@ public sealed class MachineSetup(BuildContext context)
         if (needsDocker && !DockerAnswers())
         {
             StartDaemon("dockerd", [], "/var/log/dockerd.log");
-            WaitFor("the Docker engine", "/var/log/dockerd.log",
+            HostProcesses.WaitFor("the Docker engine", "/var/log/dockerd.log",
                 "Start it by hand (`sudo dockerd` shows why it stops: often another engine, or missing iptables or cgroups), then rerun.", DockerAnswers);
         }
 
@@ -130,7 +129,7 @@ public sealed class MachineSetup(BuildContext context)
         }
 
         var isRoot = Environment.UserName == "root" || Environment.GetEnvironmentVariable("EUID") == "0";
-        return isRoot && File.Exists("/etc/debian_version") && Which("apt-get") is not null;
+        return isRoot && File.Exists("/etc/debian_version") && HostProcesses.Which("apt-get") is not null;
     }
 
     // A registry we may start: a loopback address that does not answer. Remote registries are never started here.
@@ -180,7 +179,7 @@ public sealed class MachineSetup(BuildContext context)
         var log = Path.Combine(folder, "registry.log");
         StartDaemon("docker-registry", ["serve", config], log);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        WaitFor($"the registry at {registry}", log, $"Is {registry.Authority} taken by another program? Start a registry there by hand (`docker-registry serve {config}`), then rerun.", () =>
+        HostProcesses.WaitFor($"the registry at {registry}", log, $"Is {registry.Authority} taken by another program? Start a registry there by hand (`docker-registry serve {config}`), then rerun.", () =>
         {
             try
             {
@@ -249,87 +248,13 @@ public sealed class MachineSetup(BuildContext context)
         }
     }
 
-    private static bool DockerdRunning() =>
-        Directory.Exists("/proc") && Directory.EnumerateDirectories("/proc")
-            .Where(d => int.TryParse(Path.GetFileName(d), out _))
-            .Any(d => File.Exists(Path.Combine(d, "comm")) && SafeRead(Path.Combine(d, "comm")).Trim() == "dockerd");
-
-    private static string SafeRead(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (IOException)
-        {
-            return string.Empty;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return string.Empty;
-        }
-    }
-
     private void StartDaemon(string tool, IReadOnlyList<string> arguments, string logFile)
     {
         context.Information("Starting {0} (log: {1})...", tool, logFile);
-        var start = new ProcessStartInfo("setsid") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = false };
-        start.ArgumentList.Add("sh");
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add("exec \"$0\" \"$@\" >>\"$LOGFILE\" 2>&1 </dev/null &");
-        start.ArgumentList.Add(tool);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["LOGFILE"] = logFile;
-        using var process = Process.Start(start) ?? throw new CakeException($"Could not start {tool}.");
-        process.WaitForExit();
+        HostProcesses.StartDetached(tool, arguments, logFile);
     }
 
-    // A daemon that does not answer usually said why in its log: the error keeps its last meaningful lines.
-    private static void WaitFor(string what, string logFile, string fix, Func<bool> ready)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!ready())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                var lines = ToolFailure.MeaningfulLines(ToolFailure.Tail.OfFile(logFile).Lines);
-                var said = lines.Count > 0 ? $" Its log ({logFile}) ends:" + string.Concat(lines.Select(l => Environment.NewLine + "  " + l)) : $" Its log ({logFile}) is empty.";
-                throw new CakeException($"Started {what}, but it did not answer within 60 seconds.{said}{Environment.NewLine}{fix}");
-            }
-
-            Thread.Sleep(500);
-        }
-    }
-
-    /// <summary>Runs a setup command; a failure keeps the command's last meaningful output lines and says how to fix it.</summary>
-    private static void Run(string tool, IReadOnlyList<string> arguments, string fix)
-    {
-        var start = new ProcessStartInfo(tool) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
-        using var process = Process.Start(start) ?? throw new CakeException($"Could not start {tool}. {fix}");
-        var output = new ToolFailure.Tail();
-        process.OutputDataReceived += (_, e) => output.Add(e.Data);
-        process.ErrorDataReceived += (_, e) => output.Add(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new CakeException(ToolFailure.Describe($"{tool} {string.Join(' ', arguments)}", process.ExitCode, output.Lines, fix));
-        }
-    }
-
-    private static string? Which(string tool) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator)
-            .Select(directory => Path.Combine(directory, tool))
-            .FirstOrDefault(File.Exists);
+    /// <summary>Runs a setup command (apt-get never asks); a failure keeps its last meaningful output lines and says how to fix it.</summary>
+    private static void Run(string tool, IReadOnlyList<string> arguments, string fix) =>
+        HostProcesses.Run(tool, arguments, fix, new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" });
 }

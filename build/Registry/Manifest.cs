@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Build.Images;
 
 namespace Build.Registry;
 

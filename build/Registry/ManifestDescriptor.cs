@@ -1,4 +1,3 @@
-using Build.Images;
 
 namespace Build.Registry;
 

@@ -1,4 +1,3 @@
-using Build.Context;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
@@ -375,7 +374,7 @@ public sealed class RegistryClient : IDisposable
     private RegistryException GaveUp(RegistryException last, int attempts) => attempts <= 1
         ? last
         : new RegistryException(
-            $"Gave up after {attempts} attempts: {last.Message} The registry kept failing; retry later, or raise --{Arguments.Retries}.",
+            $"Gave up after {attempts} attempts: {last.Message} The registry kept failing; {_retry.GiveUpAdvice}",
             last.StatusCode,
             last.ErrorCodes,
             last);

@@ -5,6 +5,7 @@ using Build.Docker.Inspect;
 using Build.Docker.Version;
 using Build.Images;
 using Build.Images.Inputs;
+using Build.Registry;
 using Cake.Common.Diagnostics;
 using Cake.Core;
 using Cake.Docker;

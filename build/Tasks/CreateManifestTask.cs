@@ -57,7 +57,7 @@ public sealed class CreateManifestTask : AsyncFrostingTask<BuildContext>, IPlann
             $"registry API: GET {context.RegistryHost}/v2/{context.Tags.Repository}/manifests/{context.Tags.ArchTag(new(entry, architecture))}"));
 
     // An arch image is normally a single manifest; a BuildKit push with provenance makes it an index: take its platform's entry.
-    private static async Task<ManifestDescriptor?> ReadArchImageAsync(BuildContext context, string tag, Images.Platform platform)
+    private static async Task<ManifestDescriptor?> ReadArchImageAsync(BuildContext context, string tag, Registry.Platform platform)
     {
         var manifest = await context.RegistryClient.GetManifestAsync(context.Tags.Repository, tag);
         if (manifest is null)

@@ -1,5 +1,5 @@
 using Amazon;
-using Amazon.Runtime;
+using Build.Aws;
 using Cake.Core;
 
 namespace Build.CodeBuild.Api;
@@ -18,7 +18,7 @@ public sealed record CodeBuildEndpoint(Uri Url, RegionEndpoint Region)
     {
         string? Get(string name) => environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value.Trim() : null;
 
-        var regionName = Get("AWS_REGION") ?? Get("AWS_DEFAULT_REGION") ?? ProfileRegion()
+        var regionName = AwsSettings.ResolveRegion(regionArgument: null, hostRegion: null, Get)
             ?? throw new CakeException("No AWS region for CodeBuild: set AWS_REGION (e.g. AWS_REGION=eu-west-1) or a region in your AWS profile.");
         var region = RegionEndpoint.GetBySystemName(regionName);
 
@@ -35,17 +35,5 @@ public sealed record CodeBuildEndpoint(Uri Url, RegionEndpoint Region)
         }
 
         return new CodeBuildEndpoint(url, region);
-    }
-
-    private static string? ProfileRegion()
-    {
-        try
-        {
-            return FallbackRegionFactory.GetRegionEndpoint()?.SystemName;
-        }
-        catch (AmazonClientException)
-        {
-            return null;
-        }
     }
 }

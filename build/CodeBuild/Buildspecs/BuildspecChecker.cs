@@ -1,4 +1,3 @@
-using Build.Context;
 using Build.Images;
 
 namespace Build.CodeBuild.Buildspecs;
@@ -96,14 +95,14 @@ public static class BuildspecChecker
         foreach (var node in batch.Nodes)
         {
             var target = node.Buildspec is not null && buildspecs.TryGetValue(node.Buildspec, out var parsed) ? TargetOf(parsed.Buildspec) : null;
-            (target == TaskNames.PushManifest ? manifestNodes : target == TaskNames.PushImage ? buildNodes : null)?.Add(node);
+            (target == BatchCommandLine.ManifestTarget ? manifestNodes : target == BatchCommandLine.BuildTarget ? buildNodes : null)?.Add(node);
 
-            node.Variables.TryGetValue(EnvVars.Version, out var version);
-            node.Variables.TryGetValue(EnvVars.Arch, out var arch);
+            node.Variables.TryGetValue(CodeBuildEnvVars.Version, out var version);
+            node.Variables.TryGetValue(CodeBuildEnvVars.Arch, out var arch);
             var entry = version is null ? null : matrix.Find(version);
             if (version is not null && entry is null)
             {
-                yield return new(batch.File, node.Line, node.Identifier, $"{EnvVars.Version}={version} names no entry of the matrix {matrix.FilePath}, which lists {matrix.KnownVersions}");
+                yield return new(batch.File, node.Line, node.Identifier, $"{CodeBuildEnvVars.Version}={version} names no entry of the matrix {matrix.FilePath}, which lists {matrix.KnownVersions}");
             }
 
             if (arch is not null)
@@ -112,7 +111,7 @@ public static class BuildspecChecker
                 if (!architectures.Any(a => a.Name == arch))
                 {
                     yield return new(batch.File, node.Line, node.Identifier,
-                        $"{EnvVars.Arch}={arch} is not built {(entry is null ? "for any version" : $"for {entry.Version}")} in the matrix {matrix.FilePath}, which lists {string.Join(", ", architectures)}");
+                        $"{CodeBuildEnvVars.Arch}={arch} is not built {(entry is null ? "for any version" : $"for {entry.Version}")} in the matrix {matrix.FilePath}, which lists {string.Join(", ", architectures)}");
                 }
             }
         }
@@ -122,13 +121,13 @@ public static class BuildspecChecker
             foreach (var architecture in entry.Architectures.Where(a => !buildNodes.Any(n => Covers(n, entry.Version, a.Name))))
             {
                 yield return new(batch.File, batch.GraphLine, null,
-                    $"the matrix entry {entry.Version}/{architecture} has no build node (a node running --target={TaskNames.PushImage} with {EnvVars.Arch}={architecture} and {EnvVars.Version}={entry.Version}): regenerate with Buildspec");
+                    $"the matrix entry {entry.Version}/{architecture} has no build node (a node running --target={BatchCommandLine.BuildTarget} with {CodeBuildEnvVars.Arch}={architecture} and {CodeBuildEnvVars.Version}={entry.Version}): regenerate with Buildspec");
             }
 
             if (!manifestNodes.Any(n => Covers(n, entry.Version, null)))
             {
                 yield return new(batch.File, batch.GraphLine, null,
-                    $"the matrix entry {entry.Version} has no manifest node (a node running --target={TaskNames.PushManifest} with {EnvVars.Version}={entry.Version} or no {EnvVars.Version}): regenerate with Buildspec");
+                    $"the matrix entry {entry.Version} has no manifest node (a node running --target={BatchCommandLine.ManifestTarget} with {CodeBuildEnvVars.Version}={entry.Version} or no {CodeBuildEnvVars.Version}): regenerate with Buildspec");
             }
         }
 
@@ -215,8 +214,8 @@ public static class BuildspecChecker
 
     /// <summary>Whether a node builds (or publishes) this version and arch: a variable it leaves unset covers every value.</summary>
     public static bool Covers(BuildGraphNode node, string version, string? arch) =>
-        (!node.Variables.TryGetValue(EnvVars.Version, out var v) || v == version) &&
-        (arch is null || !node.Variables.TryGetValue(EnvVars.Arch, out var a) || a == arch);
+        (!node.Variables.TryGetValue(CodeBuildEnvVars.Version, out var v) || v == version) &&
+        (arch is null || !node.Variables.TryGetValue(CodeBuildEnvVars.Arch, out var a) || a == arch);
 
     private static HashSet<string> Ancestors(BuildGraphNode node, IReadOnlyDictionary<string, BuildGraphNode> byId)
     {

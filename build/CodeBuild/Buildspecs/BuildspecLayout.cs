@@ -26,12 +26,12 @@ public sealed record BuildspecLayout(ManifestNodes ManifestNodes = ManifestNodes
     {
         if (ManifestNodes == ManifestNodes.Single)
         {
-            yield return $"--{Context.Arguments.ManifestNodes}={SingleName}";
+            yield return $"--{BatchCommandLine.ManifestNodesArgument}={SingleName}";
         }
 
         if (GroupBy == GroupBy.Arch)
         {
-            yield return $"--{Context.Arguments.GroupBy}={ArchName}";
+            yield return $"--{BatchCommandLine.GroupByArgument}={ArchName}";
         }
     }
 }

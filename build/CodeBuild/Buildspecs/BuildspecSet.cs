@@ -1,4 +1,3 @@
-using Build.Context;
 using Build.Images;
 
 namespace Build.CodeBuild.Buildspecs;
@@ -31,22 +30,22 @@ public static class BuildspecSet
             matrix,
             options.Layout,
             paths.Display(options.BuildspecDirectory),
-            matrixArgument == Paths.DefaultMatrix ? null : matrixArgument);
+            matrixArgument == BatchCommandLine.DefaultMatrix ? null : matrixArgument);
     }
 
     public static string RegenerateCommand(ImageMatrix matrix, BatchOptions options, SourcePaths paths)
     {
         var matrixArgument = paths.Display(matrix.FilePath);
-        var arguments = new List<string> { $"./build.sh --target={TaskNames.Buildspec}" };
+        var arguments = new List<string> { $"./build.sh --target={BatchCommandLine.BuildspecTarget}" };
         arguments.AddRange(options.Layout.Arguments());
-        if (matrixArgument != Paths.DefaultMatrix)
+        if (matrixArgument != BatchCommandLine.DefaultMatrix)
         {
-            arguments.Add($"--{Arguments.Matrix}={matrixArgument}");
+            arguments.Add($"--{BatchCommandLine.MatrixArgument}={matrixArgument}");
         }
 
-        if (paths.Display(options.BuildspecDirectory) != BatchOptions.DefaultBuildspecDirectory)
+        if (paths.Display(options.BuildspecDirectory) != BatchCommandLine.DefaultBuildspecDirectory)
         {
-            arguments.Add($"--{Arguments.BuildspecDirectory}={paths.Display(options.BuildspecDirectory)}");
+            arguments.Add($"--{BatchCommandLine.BuildspecDirectoryArgument}={paths.Display(options.BuildspecDirectory)}");
         }
 
         return string.Join(' ', arguments);

@@ -40,7 +40,7 @@ public sealed class ProcessNodeHost(string sourceRoot) : INodeHost
         };
 
         // Nothing of this machine's node variables leaks in: each node has only its own ARCH, VERSION and CODEBUILD_*.
-        foreach (var name in start.Environment.Keys.Where(k => k is Context.EnvVars.Arch or Context.EnvVars.Version || k.StartsWith("CODEBUILD_", StringComparison.Ordinal)).ToList())
+        foreach (var name in start.Environment.Keys.Where(k => k is CodeBuildEnvVars.Arch or CodeBuildEnvVars.Version || k.StartsWith("CODEBUILD_", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(name);
         }

@@ -1,4 +1,3 @@
-using Build.Context;
 using Cake.Core;
 
 namespace Build.CodeBuild.LocalBatch;
@@ -25,7 +24,7 @@ public static class Isolations
         ContainerName => Isolation.Container,
         ProcessName => Isolation.Process,
         _ => throw new CakeException(
-            $"--{Arguments.Isolation} '{value}' is not an isolation: use {ContainerName} (each node in its own fresh container with its own dockerd, " +
+            $"--{BatchCommandLine.IsolationArgument} '{value}' is not an isolation: use {ContainerName} (each node in its own fresh container with its own dockerd, " +
             $"as CodeBuild runs it; the default where such containers can run) or {ProcessName} (each node a child process on this machine's engine)."),
     };
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Build.CodeBuild.Buildspecs;
-using Build.Context;
 using Build.Processes;
 
 namespace Build.CodeBuild.LocalBatch;
@@ -248,15 +247,15 @@ public sealed partial class LocalBatchRunner(ParsedBatch batch, IReadOnlyDiction
             environment[name] = value;
         }
 
-        environment[EnvVars.CodeBuildBatchBuildIdentifier] = run.Identifier;
-        environment[EnvVars.CodeBuildBuildId] = $"local-batch:{Path.GetFileName(settings.LogDirectory)}-{run.Identifier}";
-        environment[EnvVars.CodeBuildStartTime] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-        environment[EnvVars.CodeBuildSourceDirectory] = source;
+        environment[CodeBuildEnvVars.BatchBuildIdentifier] = run.Identifier;
+        environment[CodeBuildEnvVars.BuildId] = $"local-batch:{Path.GetFileName(settings.LogDirectory)}-{run.Identifier}";
+        environment[CodeBuildEnvVars.StartTime] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        environment[CodeBuildEnvVars.SourceDirectory] = source;
         environment["NO_COLOR"] = "1";
         return environment;
     }
 
-    private static string? Arch(NodeRun run) => run.Node.Variables.GetValueOrDefault(EnvVars.Arch);
+    private static string? Arch(NodeRun run) => run.Node.Variables.GetValueOrDefault(CodeBuildEnvVars.Arch);
 
     private void Finish(NodeRun run, NodeState state, string? reason)
     {

@@ -31,7 +31,7 @@ public sealed class DockerConfigFile
     /// <summary>Where docker looks: DOCKER_CONFIG's config.json, else the home folder's .docker/config.json.</summary>
     public static string Locate(Func<string, string?> environment)
     {
-        var directory = environment("DOCKER_CONFIG") is { Length: > 0 } configured
+        var directory = environment(DockerEnvVars.Config) is { Length: > 0 } configured
             ? configured
             : System.IO.Path.Combine(environment("HOME") is { Length: > 0 } home ? home : System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".docker");
         return System.IO.Path.Combine(directory, "config.json");

@@ -1,4 +1,4 @@
-using Build.Images;
+using Build.Registry;
 using Cake.Core;
 using Cake.Core.IO;
 using Cake.Core.Tooling;

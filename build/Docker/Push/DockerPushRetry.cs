@@ -1,4 +1,3 @@
-using Build.Context;
 using Build.Http;
 using Build.Registry;
 using Cake.Core;
@@ -41,7 +40,7 @@ public static class DockerPushRetry
                         ? e
                         : new CakeException(
                             $"Gave up pushing {reference} after {attempt} attempts ({reason}): {e.Message} " +
-                            $"The registry kept failing; retry later, or raise --{Arguments.Retries}.");
+                            $"The registry kept failing; {policy.GiveUpAdvice}");
                 }
 
                 var delay = policy.Delay(attempt, retryAfter: null, Random.Shared);

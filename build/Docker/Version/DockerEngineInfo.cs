@@ -1,4 +1,4 @@
-using Build.Images;
+using Build.Registry;
 
 namespace Build.Docker.Version;
 

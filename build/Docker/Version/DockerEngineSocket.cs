@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Text.Json;
-using Build.Context;
 
 namespace Build.Docker.Version;
 
@@ -17,12 +16,12 @@ public static class DockerEngineSocket
     /// <summary>The engine's unix socket when the CLI would use one directly, else null.</summary>
     public static string? LocalSocket(Func<string, string?> environment)
     {
-        if (!string.IsNullOrEmpty(environment(EnvVars.DockerContext)))
+        if (!string.IsNullOrEmpty(environment(DockerEnvVars.Context)))
         {
             return null;
         }
 
-        var host = environment(EnvVars.DockerHost);
+        var host = environment(DockerEnvVars.Host);
         if (!string.IsNullOrEmpty(host))
         {
             return host.StartsWith("unix://", StringComparison.Ordinal) ? host["unix://".Length..] : null;
@@ -57,7 +56,7 @@ public static class DockerEngineSocket
     // The CLI's current context (config.json's currentContext): any other than "default" may point elsewhere.
     private static string? ChosenContext(Func<string, string?> environment)
     {
-        var directory = environment(EnvVars.DockerConfig) is { Length: > 0 } configured
+        var directory = environment(DockerEnvVars.Config) is { Length: > 0 } configured
             ? configured
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker");
         var file = Path.Combine(directory, "config.json");

@@ -1,5 +1,5 @@
+using Build.Registry;
 using System.Text.Json;
-using Build.Images;
 using Cake.Core;
 using Cake.Core.IO;
 using Cake.Core.Tooling;

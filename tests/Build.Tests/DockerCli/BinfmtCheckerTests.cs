@@ -1,5 +1,6 @@
 using Build.Emulation;
 using Build.Images;
+using Build.Registry;
 
 namespace Build.Tests.DockerCli;
 

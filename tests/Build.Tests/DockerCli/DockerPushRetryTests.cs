@@ -49,5 +49,16 @@ public class DockerPushRetryTests
         Assert.That(_waits, Has.Count.EqualTo(2));
     }
 
+    [TestCase(null, "The registry kept failing; retry later.")]
+    [TestCase("raise --retries", "The registry kept failing; retry later, or raise --retries.")]
+    public void Should_end_the_give_up_message_with_the_advice_the_policy_carries(string? moreAttempts, string ending)
+    {
+        var policy = ThreeAttempts with { MoreAttempts = moreAttempts };
+
+        Assert.That(
+            () => DockerPushRetry.Run("x", () => throw new CakeException("docker push x exited with 1: 502 Bad Gateway"), policy, _retries.Add, _waits.Add),
+            Throws.TypeOf<CakeException>().With.Message.EndsWith(ending));
+    }
+
     private void Run(Action push) => DockerPushRetry.Run("127.0.0.1:5000/python:3.8.t1-amd64", push, ThreeAttempts, _retries.Add, _waits.Add);
 }

@@ -109,7 +109,7 @@ public class RegistryClientRetryTests
     }
 
     private RegistryClient Client(Func<HttpRequestMessage, HttpResponseMessage> respond, int attempts = 5) =>
-        new("127.0.0.1:5000", handler: new StubHandler(respond), retry: RetryPolicy.Default.WithMaxAttempts(attempts), onRetry: _retries.Add)
+        new("127.0.0.1:5000", handler: new StubHandler(respond), retry: RetryPolicy.Default.WithMaxAttempts(attempts) with { MoreAttempts = "raise --retries" }, onRetry: _retries.Add)
         {
             Sleep = (wait, _) => { _waits.Add(wait); return Task.CompletedTask; },
         };

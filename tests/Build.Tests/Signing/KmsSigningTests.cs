@@ -1,5 +1,6 @@
 using Build.Aws;
 using Build.Images;
+using Build.Registry;
 using Build.Signing;
 using Build.Signing.Cosign;
 using Build.Tests.Aws.Emulator;

@@ -1,4 +1,5 @@
 using Build.CodeBuild.Buildspecs;
+using Build.Git;
 
 namespace Build.CodeBuild.LocalBatch.Containers;
 
@@ -33,7 +34,7 @@ public sealed class ContainerBatch : IAsyncDisposable
 
     public static async Task<ContainerBatch> StartAsync(
         string batchId, string image, ContainerSupport support, string sourceRoot, string workDirectory, string cacheDirectory,
-        string registryHost, IReadOnlyList<string> readOnlyFolders, IReadOnlyDictionary<string, ParsedNodeBuildspec> buildspecs)
+        string registryHost, IReadOnlyList<string> readOnlyFolders, IReadOnlyDictionary<string, ParsedNodeBuildspec> buildspecs, GitRunner git)
     {
         var name = $"python-images-local-batch-{batchId}";
         var label = $"{LabelName}={batchId}";
@@ -43,7 +44,7 @@ public sealed class ContainerBatch : IAsyncDisposable
             var loopback = RegistryRelay.LoopbackEndpoint(registryHost);
             var relay = loopback is null ? null : RegistryRelay.Start(network.Gateway, loopback);
             var settings = new ContainerBatchSettings(image, support, network.Name, name, label, sourceRoot, workDirectory, cacheDirectory, readOnlyFolders,
-                relay is null ? null : (loopback!, relay.Endpoint));
+                relay is null ? null : (loopback!, relay.Endpoint), git);
             return new ContainerBatch(network, relay, new ContainerNodeHost(settings, buildspecs), workDirectory);
         }
         catch

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Build.CodeBuild.Buildspecs;
+using Build.Git;
 
 namespace Build.CodeBuild.LocalBatch.Containers;
 
@@ -17,7 +18,7 @@ namespace Build.CodeBuild.LocalBatch.Containers;
 /// <param name="Relay">The loopback registry the nodes reach as REGISTRY says, and the relay that carries it.</param>
 public sealed record ContainerBatchSettings(
     string Image, ContainerSupport Support, string Network, string NamePrefix, string Label, string SourceRoot, string WorkDirectory,
-    string CacheDirectory, IReadOnlyList<string> ReadOnlyFolders, (IPEndPoint Loopback, IPEndPoint Relay)? Relay);
+    string CacheDirectory, IReadOnlyList<string> ReadOnlyFolders, (IPEndPoint Loopback, IPEndPoint Relay)? Relay, GitRunner Git);
 
 /// <summary>
 /// Runs each node in its own fresh container from the node image, as CodeBuild runs a privileged build: its own dockerd on
@@ -44,7 +45,7 @@ public sealed class ContainerNodeHost(ContainerBatchSettings settings, IReadOnly
         var source = Path.Combine(directory, "src");
         var scripts = Path.Combine(directory, "scripts");
         Directory.CreateDirectory(scripts);
-        await SourceCopy.MakeAsync(settings.SourceRoot, source, cancellationToken);
+        await SourceCopy.MakeAsync(settings.Git, settings.SourceRoot, source, cancellationToken);
         File.Copy(phasesScript, Path.Combine(scripts, "phases.sh"), overwrite: true);
         var cache = run.Node.Buildspec is { } file && buildspecs.TryGetValue(file, out var parsed) ? parsed.Buildspec.Cache : null;
         await File.WriteAllTextAsync(Path.Combine(scripts, "node.sh"), NodeScript.Render(run.Identifier, cache, settings.Support.RemountCgroups, settings.Relay), cancellationToken);

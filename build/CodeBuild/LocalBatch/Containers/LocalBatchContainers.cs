@@ -1,4 +1,5 @@
 using Build.CodeBuild.Buildspecs;
+using Build.Git;
 using Cake.Common.Diagnostics;
 using Cake.Core;
 
@@ -59,9 +60,10 @@ public static class LocalBatchContainers
 
         var cache = Path.GetFullPath(cacheDirectory ?? Path.Combine(".artifacts", "local-batch", "cache"), sourceRoot);
         var batch = await ContainerBatch.StartAsync(batchId, NodeImage.Reference, support, sourceRoot, Path.Combine(logs, "nodes"), cache,
-            environment[Context.EnvVars.Registry], readOnly.Distinct().ToList(), buildspecs);
+            environment[CodeBuildEnvVars.Registry], readOnly.Distinct().ToList(), buildspecs,
+            new GitRunner(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools));
         context.Information("LocalBatch: nodes in containers of {0} on network {1}; CodeBuild cache in {2}{3}",
-            NodeImage.Reference, batch.NetworkName, cache, batch.RelayDescription is { } relay ? $"; registry {environment[Context.EnvVars.Registry]} relayed at {relay}" : string.Empty);
+            NodeImage.Reference, batch.NetworkName, cache, batch.RelayDescription is { } relay ? $"; registry {environment[CodeBuildEnvVars.Registry]} relayed at {relay}" : string.Empty);
         return batch;
     }
 }

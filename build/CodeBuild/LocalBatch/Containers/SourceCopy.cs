@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using Cake.Core;
+using Build.Git;
 
 namespace Build.CodeBuild.LocalBatch.Containers;
 
@@ -9,14 +8,22 @@ namespace Build.CodeBuild.LocalBatch.Containers;
 /// </summary>
 public static class SourceCopy
 {
-    public static async Task MakeAsync(string sourceRoot, string destination, CancellationToken cancellationToken)
+    private const string Failure = "LocalBatch could not copy the source for a node";
+
+    public static Task MakeAsync(GitRunner git, string sourceRoot, string destination, CancellationToken cancellationToken) =>
+        Task.Run(() => Make(git, sourceRoot, destination, cancellationToken), cancellationToken);
+
+    private static void Make(GitRunner git, string sourceRoot, string destination, CancellationToken cancellationToken)
     {
-        var head = (await Git(sourceRoot, cancellationToken, "rev-parse", "HEAD")).Trim();
-        await Git(sourceRoot, cancellationToken, "clone", "--quiet", "--no-checkout", sourceRoot, destination);
-        await Git(destination, cancellationToken, "checkout", "--quiet", "--detach", head);
-        var files = (await Git(sourceRoot, cancellationToken, "ls-files", "-z", "--cached", "--others", "--exclude-standard")).Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        var head = string.Concat(git.Run(sourceRoot, Failure, "rev-parse", "HEAD")).Trim();
+        git.Run(sourceRoot, Failure, "clone", "--quiet", "--no-checkout", sourceRoot, destination);
+        git.Run(destination, Failure, "checkout", "--quiet", "--detach", head);
+        // -z: names as git stores them, NUL-separated (a name may hold a newline, which splits the output's lines).
+        var files = string.Join('\n', git.Run(sourceRoot, Failure, "ls-files", "-z", "--cached", "--others", "--exclude-standard"))
+            .Split('\0', StringSplitOptions.RemoveEmptyEntries);
         foreach (var file in files)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var from = Path.Combine(sourceRoot, file);
             if (File.Exists(from) && !File.GetAttributes(from).HasFlag(FileAttributes.ReparsePoint))
             {
@@ -25,18 +32,5 @@ public static class SourceCopy
                 File.Copy(from, to, overwrite: true);
             }
         }
-    }
-
-    private static async Task<string> Git(string directory, CancellationToken cancellationToken, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        arguments.ToList().ForEach(start.ArgumentList.Add);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        return process.ExitCode == 0
-            ? await output
-            : throw new CakeException($"LocalBatch could not copy the source for a node: git {string.Join(' ', arguments)} in {directory} exited {process.ExitCode}: {(await error).Trim()}");
     }
 }

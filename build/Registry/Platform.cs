@@ -1,4 +1,4 @@
-namespace Build.Images;
+namespace Build.Registry;
 
 /// <summary>An OCI platform: what a manifest list entry says it runs on (os/architecture[/variant]).</summary>
 public sealed record Platform(string Os, string Architecture, string? Variant = null)
