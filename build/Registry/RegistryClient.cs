@@ -312,65 +312,48 @@ public sealed class RegistryClient : IDisposable
     /// (or the registry's Retry-After); each retry is reported with its reason. When the bound is passed, the last
     /// answer is returned (callers then report it) or the last failure thrown, saying how many attempts were made.
     /// </summary>
-    private async Task<HttpResponseMessage> SendAsync(
+    private Task<HttpResponseMessage> SendAsync(
         Func<HttpRequestMessage> createRequest,
         Target target,
         bool push,
         CancellationToken ct,
         HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead,
-        bool authorize = true)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            HttpResponseMessage response;
-            try
+        bool authorize = true) =>
+        _retry.ExecuteAsync(
+            async (attempt, token) =>
             {
-                response = await SendAuthorizedAsync(createRequest, target, push, ct, completion, authorize).ConfigureAwait(false);
-            }
-            catch (RegistryException e) when (IsTransient(e) && !ct.IsCancellationRequested)
-            {
+                var response = await SendAuthorizedAsync(createRequest, target, push, token, completion, authorize).ConfigureAwait(false);
+                if (!RetryPolicy.IsTransient(response.StatusCode))
+                {
+                    return response;
+                }
+
                 if (attempt >= _retry.MaxAttempts)
                 {
-                    throw GaveUp(e, attempt);
+                    // The last answer says what failed, as any error answer would.
+                    using (response)
+                    {
+                        await EnsureSuccessAsync(response, target, token).ConfigureAwait(false);
+                    }
                 }
 
-                await WaitAsync(attempt, target, e.Message, retryAfter: null, ct).ConfigureAwait(false);
-                continue;
-            }
-
-            if (!RetryPolicy.IsTransient(response.StatusCode))
+                var retryAfter = RetryAfter(response);
+                response.Dispose();
+                throw new TransientFailure(
+                    $"HTTP {(int)response.StatusCode} ({response.StatusCode})" + (retryAfter is { } asked ? $", Retry-After {asked.TotalSeconds:0.###}s" : ""),
+                    retryAfter: retryAfter);
+            },
+            giveUp: (failure, attempts) => GaveUp((RegistryException)failure.Error!, attempts),
+            onRetry: (attempt, failure, delay) => _onRetry?.Invoke(
+                $"Registry {Registry}: attempt {attempt} of {_retry.MaxAttempts} for {target} failed ({failure.Reason}); retrying in {delay.TotalSeconds:0.0}s."),
+            classify: e => e switch
             {
-                return response;
-            }
-
-            if (attempt >= _retry.MaxAttempts)
-            {
-                try
-                {
-                    await EnsureSuccessAsync(response, target, ct).ConfigureAwait(false);
-                }
-                catch (RegistryException e)
-                {
-                    response.Dispose();
-                    throw GaveUp(e, attempt);
-                }
-            }
-
-            var retryAfter = RetryAfter(response);
-            var reason = $"HTTP {(int)response.StatusCode} ({response.StatusCode})" +
-                (retryAfter is { } asked ? $", Retry-After {asked.TotalSeconds:0.###}s" : "");
-            response.Dispose();
-            await WaitAsync(attempt, target, reason, retryAfter, ct).ConfigureAwait(false);
-        }
-    }
-
-    private async Task WaitAsync(int attempt, Target target, string reason, TimeSpan? retryAfter, CancellationToken ct)
-    {
-        var delay = _retry.Delay(attempt, retryAfter, Random.Shared);
-        _onRetry?.Invoke(
-            $"Registry {Registry}: attempt {attempt} of {_retry.MaxAttempts} for {target} failed ({reason}); retrying in {delay.TotalSeconds:0.0}s.");
-        await Sleep(delay, ct).ConfigureAwait(false);
-    }
+                TransientFailure transient => transient,
+                RegistryException failed when IsTransient(failed) => new TransientFailure(failed.Message, failed),
+                _ => null,
+            },
+            sleep: Sleep,
+            ct: ct);
 
     private RegistryException GaveUp(RegistryException last, int attempts) => attempts <= 1
         ? last
