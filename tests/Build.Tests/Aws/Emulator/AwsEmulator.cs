@@ -4,13 +4,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Build.Tests.Support;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Build.Tests.Aws.Emulator;
 
@@ -23,7 +19,8 @@ namespace Build.Tests.Aws.Emulator;
 /// STS AssumeRole (signed) and AssumeRoleWithWebIdentity (unsigned, with a token of <see cref="WebIdentityTokens"/>)
 /// hand out new temporary credentials, which later requests may then be signed with.
 /// GetAuthorizationToken hands out the login of a real registry (docker-registry with htpasswd, user AWS).
-/// Faults can be injected per operation.
+/// Faults can be injected per operation. More JSON 1.1 services (CodeBuild's emulator) join the same host and
+/// signature check through <see cref="AddJsonService"/>.
 /// </summary>
 public sealed class AwsEmulator : IAsyncDisposable
 {
@@ -31,19 +28,18 @@ public sealed class AwsEmulator : IAsyncDisposable
     private const string EcrPublicPrefix = "SpencerFrontendService.";
     private const string KmsPrefix = "TrentService.";
 
-    private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, string> _secrets;
+    private readonly ConcurrentDictionary<string, JsonService> _services = new(StringComparer.Ordinal);
+    private TestWebHost _host = null!;
     private readonly ConcurrentDictionary<string, string> _sessionTokens = new(StringComparer.Ordinal);
 
-    private AwsEmulator(WebApplication app, ConcurrentDictionary<string, string> secrets, string account, Uri url)
+    private AwsEmulator(ConcurrentDictionary<string, string> secrets, string account)
     {
-        _app = app;
         _secrets = secrets;
         Account = account;
-        Url = url;
     }
 
-    public Uri Url { get; }
+    public Uri Url => _host.Url;
 
     public string Account { get; }
 
@@ -87,17 +83,13 @@ public sealed class AwsEmulator : IAsyncDisposable
 
     public static async Task<AwsEmulator> StartAsync(string accessKeyId, string secretAccessKey, string account = "123456789012")
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
         var secrets = new ConcurrentDictionary<string, string>(StringComparer.Ordinal) { [accessKeyId] = secretAccessKey };
-        AwsEmulator? emulator = null;
-        app.MapPost("/", (Delegate)((HttpContext http) => emulator!.HandleAsync(http)));
-        app.MapGet("/federation/credentials", (Delegate)((HttpContext http) => emulator!.GetRoleCredentials(http)));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        emulator = new AwsEmulator(app, secrets, account, new Uri(address.TrimEnd('/') + "/"));
+        var emulator = new AwsEmulator(secrets, account);
+        emulator._host = await TestWebHost.StartAsync(app =>
+        {
+            app.MapPost("/", (Delegate)((HttpContext http) => emulator.HandleAsync(http)));
+            app.MapGet("/federation/credentials", (Delegate)((HttpContext http) => emulator.GetRoleCredentials(http)));
+        });
         return emulator;
     }
 
@@ -106,11 +98,15 @@ public sealed class AwsEmulator : IAsyncDisposable
     public void Deny(string operation) => Faults[operation] = new Fault(int.MaxValue, HttpStatusCode.BadRequest, "AccessDeniedException",
         $"User: arn:aws:iam::{Account}:user/builder is not authorized to perform: ecr:{operation} because no identity-based policy allows the ecr:{operation} action");
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    /// <summary>
+    /// Serves another JSON 1.1 service here: requests whose X-Amz-Target starts with <paramref name="targetPrefix"/> are
+    /// checked as signed for <paramref name="signingName"/> (and against faults), then answered by <paramref name="handle"/>
+    /// with the operation and the body.
+    /// </summary>
+    public void AddJsonService(string signingName, string targetPrefix, Func<HttpContext, string, byte[], Task> handle) =>
+        _services[targetPrefix] = new JsonService(signingName, handle);
+
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     private async Task<IResult> HandleAsync(HttpContext http)
     {
@@ -119,8 +115,11 @@ public sealed class AwsEmulator : IAsyncDisposable
         var body = buffer.ToArray();
         var headers = http.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(",", h.Value.ToArray()), StringComparer.Ordinal);
         var target = headers.GetValueOrDefault("x-amz-target");
+        var prefix = target is null ? null : _services.Keys.FirstOrDefault(k => target.StartsWith(k, StringComparison.Ordinal));
+        var added = prefix is null ? null : _services[prefix];
         var (service, operation) = target switch
         {
+            not null when added is not null => (added.SigningName, target[prefix!.Length..]),
             not null when target.StartsWith(EcrPrefix, StringComparison.Ordinal) => ("ecr", target[EcrPrefix.Length..]),
             not null when target.StartsWith(EcrPublicPrefix, StringComparison.Ordinal) => ("ecr-public", target[EcrPublicPrefix.Length..]),
             not null when target.StartsWith(KmsPrefix, StringComparison.Ordinal) => ("kms", target[KmsPrefix.Length..]),
@@ -150,6 +149,11 @@ public sealed class AwsEmulator : IAsyncDisposable
         if (Faults.TryGetValue(operation, out var fault) && fault.Take())
         {
             return Error(service, fault.Status, fault.Name, fault.Message);
+        }
+
+        if (added is not null)
+        {
+            return new Written(context => added.Handle(context, operation, body));
         }
 
         var request = service == "sts" ? new JsonObject() : (JsonNode.Parse(body.Length == 0 ? "{}"u8 : body) ?? new JsonObject()).AsObject();
@@ -360,6 +364,15 @@ public sealed class AwsEmulator : IAsyncDisposable
         var error = new JsonObject { ["__type"] = "com.amazonaws.ecr#" + name, ["message"] = message };
         return Results.Text(error.ToJsonString(), "application/x-amz-json-1.1", Encoding.UTF8, (int)status);
     }
+}
+
+/// <summary>A service added with <see cref="AwsEmulator.AddJsonService"/>.</summary>
+internal sealed record JsonService(string SigningName, Func<HttpContext, string, byte[], Task> Handle);
+
+/// <summary>An answer its service writes itself.</summary>
+internal sealed class Written(Func<HttpContext, Task> write) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext) => write(httpContext);
 }
 
 /// <summary>A KMS key the emulator signs with; <see cref="PublicKeyPem"/> is what a verifier outside the product reads.</summary>
