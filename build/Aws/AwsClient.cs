@@ -12,7 +12,7 @@ using RetryPolicy = Build.Http.RetryPolicy;
 namespace Build.Aws;
 
 /// <summary>
-/// Signed calls to AWS's JSON 1.1 APIs (ECR, ECR Public): SigV4 by the SDK's public signer, bounded retries with backoff and
+/// Signed calls to AWS's JSON 1.1 APIs (ECR, ECR Public, KMS, CodeBuild) and STS's query API: SigV4 by the SDK's public signer, bounded retries with backoff and
 /// jitter for transient answers. Transient failures past the bound and credential problems become a
 /// <see cref="CakeException"/>; any other error answer is returned for the caller to explain. Logs method, URL,
 /// operation and status only, never a body (tokens travel in bodies).
@@ -20,6 +20,7 @@ namespace Build.Aws;
 public sealed class AwsClient : IDisposable
 {
     public const string JsonContentType = "application/x-amz-json-1.1";
+    public const string FormContentType = "application/x-www-form-urlencoded";
 
     private readonly AwsSettings _settings;
     private readonly HttpClient _http;
@@ -42,6 +43,10 @@ public sealed class AwsClient : IDisposable
     /// <summary>POSTs a JSON 1.1 request (<c>X-Amz-Target: prefix.operation</c>).</summary>
     public Task<AwsAnswer> CallJsonAsync(AwsService service, string operation, string json, CancellationToken ct = default) =>
         SendAsync(service, operation, Encoding.UTF8.GetBytes(json), JsonContentType, service.TargetPrefix + operation, ct);
+
+    /// <summary>POSTs a query-protocol request (STS: a form body, no X-Amz-Target; the answer is XML).</summary>
+    public Task<AwsAnswer> CallQueryAsync(AwsService service, string operation, string form, CancellationToken ct = default) =>
+        SendAsync(service, operation, Encoding.UTF8.GetBytes(form), FormContentType, target: null, ct);
 
     public void Dispose() => _http.Dispose();
 
