@@ -6,12 +6,13 @@ using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
 using Cake.Core;
+using Build.Http;
 using RetryPolicy = Build.Http.RetryPolicy;
 
 namespace Build.Aws;
 
 /// <summary>
-/// Signed calls to AWS's JSON 1.1 APIs (ECR, ECR Public): SigV4 by the SDK's public signer, bounded retries with backoff and
+/// Signed calls to AWS's JSON 1.1 APIs (ECR, ECR Public, KMS, CodeBuild) and STS's query API: SigV4 by the SDK's public signer, bounded retries with backoff and
 /// jitter for transient answers. Transient failures past the bound and credential problems become a
 /// <see cref="CakeException"/>; any other error answer is returned for the caller to explain. Logs method, URL,
 /// operation and status only, never a body (tokens travel in bodies).
@@ -19,6 +20,7 @@ namespace Build.Aws;
 public sealed class AwsClient : IDisposable
 {
     public const string JsonContentType = "application/x-amz-json-1.1";
+    public const string FormContentType = "application/x-www-form-urlencoded";
 
     private readonly AwsSettings _settings;
     private readonly HttpClient _http;
@@ -41,6 +43,10 @@ public sealed class AwsClient : IDisposable
     /// <summary>POSTs a JSON 1.1 request (<c>X-Amz-Target: prefix.operation</c>).</summary>
     public Task<AwsAnswer> CallJsonAsync(AwsService service, string operation, string json, CancellationToken ct = default) =>
         SendAsync(service, operation, Encoding.UTF8.GetBytes(json), JsonContentType, service.TargetPrefix + operation, ct);
+
+    /// <summary>POSTs a query-protocol request (STS: a form body, no X-Amz-Target; the answer is XML).</summary>
+    public Task<AwsAnswer> CallQueryAsync(AwsService service, string operation, string form, CancellationToken ct = default) =>
+        SendAsync(service, operation, Encoding.UTF8.GetBytes(form), FormContentType, target: null, ct);
 
     public void Dispose() => _http.Dispose();
 
@@ -74,63 +80,59 @@ public sealed class AwsClient : IDisposable
         return AWSSigV4Signer.Sign(request, parameters).Headers;
     }
 
-    private async Task<AwsAnswer> SendAsync(AwsService service, string operation, byte[] body, string contentType, string? target, CancellationToken ct)
+    private Task<AwsAnswer> SendAsync(AwsService service, string operation, byte[] body, string contentType, string? target, CancellationToken ct)
     {
         var endpoint = _settings.Endpoint(service);
         var what = $"{service} {operation}";
-        for (var attempt = 1; ; attempt++)
+        return _retry.ExecuteAsync(
+            (attempt, token) => AttemptAsync(service, endpoint, what, attempt, body, contentType, target, token),
+            giveUp: (failure, attempts) => new CakeException($"{what} failed after {attempts} attempts: {failure.Reason}."),
+            random: _random,
+            ct: ct);
+    }
+
+    /// <summary>One POST: the answer, or a <see cref="TransientFailure"/> saying what failed and what to check.</summary>
+    private async Task<AwsAnswer> AttemptAsync(
+        AwsService service, Uri endpoint, string what, int attempt, byte[] body, string contentType, string? target, CancellationToken ct)
+    {
+        try
         {
-            string failure;
-            try
+            using var request = CreateRequest(service, endpoint, body, contentType, target);
+            using var response = await _http.SendAsync(request, ct).ConfigureAwait(false);
+            var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+            _log?.Invoke($"POST {endpoint} {what} → {(int)response.StatusCode} (attempt {attempt})");
+            if (response.IsSuccessStatusCode)
             {
-                using var request = CreateRequest(service, endpoint, body, contentType, target);
-                using var response = await _http.SendAsync(request, ct).ConfigureAwait(false);
-                var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-                _log?.Invoke($"POST {endpoint} {what} → {(int)response.StatusCode} (attempt {attempt})");
-                if (response.IsSuccessStatusCode)
-                {
-                    return new AwsAnswer(text, null);
-                }
-
-                var error = AwsError.Parse(response.StatusCode, text, RequestId(response));
-                if (!error.IsTransient)
-                {
-                    if (AwsErrors.CredentialsRejected(what, error) is { } rejected)
-                    {
-                        throw rejected;
-                    }
-
-                    return new AwsAnswer(text, error);
-                }
-
-                failure = error.IsThrottling
-                    ? $"throttled ({error}). AWS is rate-limiting this account: retry later, or run fewer builds at once"
-                    : $"the service failed ({error}, HTTP {(int)error.Status}). Retry later; see the AWS Health Dashboard if it persists";
-            }
-            catch (HttpRequestException e)
-            {
-                var refused = e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused };
-                _log?.Invoke($"POST {endpoint} {what} → failed: {e.Message} (attempt {attempt})");
-                failure = $"the connection to {endpoint} failed ({e.Message.TrimEnd('.')}). " +
-                          (refused ? "Nothing listens there: check AWS_ENDPOINT_URL and its per-service variants" : "Check the network and proxy settings");
-            }
-            catch (IOException e)
-            {
-                _log?.Invoke($"POST {endpoint} {what} → connection reset: {e.Message} (attempt {attempt})");
-                failure = $"the connection to {endpoint} was reset ({e.Message.TrimEnd('.')}). Check the network and proxy settings";
-            }
-            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
-            {
-                _log?.Invoke($"POST {endpoint} {what} → timed out (attempt {attempt})");
-                failure = $"{endpoint} did not answer within {_http.Timeout.TotalSeconds:0}s. Check the network and proxy settings";
+                return new AwsAnswer(text, null);
             }
 
-            if (attempt >= _retry.MaxAttempts)
+            var error = AwsError.Parse(response.StatusCode, text, RequestId(response));
+            if (!error.IsTransient)
             {
-                throw new CakeException($"{what} failed after {attempt} attempts: {failure}.");
+                return AwsErrors.CredentialsRejected(what, error) is { } rejected ? throw rejected : new AwsAnswer(text, error);
             }
 
-            await Task.Delay(_retry.Delay(attempt, retryAfter: null, _random), ct).ConfigureAwait(false);
+            throw new TransientFailure(error.IsThrottling
+                ? $"throttled ({error}). AWS is rate-limiting this account: retry later, or run fewer builds at once"
+                : $"the service failed ({error}, HTTP {(int)error.Status}). Retry later; see the AWS Health Dashboard if it persists");
+        }
+        catch (HttpRequestException e)
+        {
+            var refused = e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused };
+            _log?.Invoke($"POST {endpoint} {what} → failed: {e.Message} (attempt {attempt})");
+            throw new TransientFailure(
+                $"the connection to {endpoint} failed ({e.Message.TrimEnd('.')}). " +
+                (refused ? "Nothing listens there: check AWS_ENDPOINT_URL and its per-service variants" : "Check the network and proxy settings"), e);
+        }
+        catch (IOException e)
+        {
+            _log?.Invoke($"POST {endpoint} {what} → connection reset: {e.Message} (attempt {attempt})");
+            throw new TransientFailure($"the connection to {endpoint} was reset ({e.Message.TrimEnd('.')}). Check the network and proxy settings", e);
+        }
+        catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            _log?.Invoke($"POST {endpoint} {what} → timed out (attempt {attempt})");
+            throw new TransientFailure($"{endpoint} did not answer within {_http.Timeout.TotalSeconds:0}s. Check the network and proxy settings", e);
         }
     }
 

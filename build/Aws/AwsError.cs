@@ -29,19 +29,10 @@ public sealed record AwsError(HttpStatusCode Status, string Name, string Message
         {
             if (trimmed.StartsWith('{'))
             {
-                using var document = JsonDocument.Parse(body);
-                var root = document.RootElement;
-                if ((root.TryGetProperty("__type", out var type) || root.TryGetProperty("code", out type)) && type.GetString() is { Length: > 0 } raw)
+                if (TryParseJson(body, out var code, out var given))
                 {
-                    name = raw[(raw.LastIndexOf('#') + 1)..].Split(':')[0];
-                }
-
-                foreach (var key in (string[])["message", "Message"])
-                {
-                    if (root.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String)
-                    {
-                        message = value.GetString() ?? "";
-                    }
+                    name = code ?? name;
+                    message = given ?? message;
                 }
             }
             else if (trimmed.StartsWith('<'))
@@ -60,5 +51,41 @@ public sealed record AwsError(HttpStatusCode Status, string Name, string Message
         }
 
         return new AwsError(status, name, message.Trim(), requestId);
+    }
+
+    /// <summary>
+    /// A JSON 1.1 error body's name (<c>__type</c>, or <c>code</c>: the part after '#' and before ':') and message
+    /// (<c>message</c> or <c>Message</c>), each null when the body gives none; a body that is not JSON is its own message.
+    /// </summary>
+    public static (string? Code, string? Message) ParseJson(string body) =>
+        TryParseJson(body, out var code, out var message) ? (code, message) : (null, body.Length > 200 ? body[..200] : body);
+
+    private static bool TryParseJson(string body, out string? code, out string? message)
+    {
+        (code, message) = (null, null);
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if ((root.TryGetProperty("__type", out var type) || root.TryGetProperty("code", out type)) && type.GetString() is { Length: > 0 } raw)
+            {
+                var name = raw.Split(':')[0];
+                code = name[(name.LastIndexOf('#') + 1)..];
+            }
+
+            foreach (var key in (string[])["message", "Message"])
+            {
+                if (message is null && root.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String)
+                {
+                    message = value.GetString();
+                }
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return false;
+        }
     }
 }

@@ -34,8 +34,8 @@ public sealed class AwsSettings
     public RetryPolicy Retry { get; }
 
     /// <summary>Settings from known values, not the default chain (tests, tools).</summary>
-    public static AwsSettings For(string region, AWSCredentials credentials, string? account, Func<string, string?> environment) =>
-        new(region, credentials, account, environment, RetryPolicy.Aws);
+    public static AwsSettings For(string region, AWSCredentials credentials, string? account, Func<string, string?> environment, RetryPolicy? retry = null) =>
+        new(region, credentials, account, environment, retry ?? RetryPolicy.Aws);
 
     public Uri Endpoint(AwsService service) => AwsEndpoints.Resolve(service, RegionName, Environment);
 
@@ -83,7 +83,8 @@ public sealed class AwsSettings
     /// login, a role that cannot be assumed, a failing credential_process) stops the run before any docker command.
     /// The SDK refreshes temporary ones before they expire.
     /// </summary>
-    public static AWSCredentials ResolveCredentials()
+    /// <param name="noCredentials">The message when the chain found none, given the SDK's detail; by default <see cref="NoCredentials"/> (ECR's).</param>
+    public static AWSCredentials ResolveCredentials(Func<string, Cake.Core.CakeException>? noCredentials = null)
     {
         try
         {
@@ -111,7 +112,7 @@ public sealed class AwsSettings
                     "(the SDK reads the token it caches in ~/.aws/sso/cache), then run the build again.");
             }
 
-            throw NoCredentials(e.Message);
+            throw (noCredentials ?? NoCredentials)(e.Message);
         }
     }
 

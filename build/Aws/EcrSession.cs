@@ -15,7 +15,7 @@ public sealed class EcrSession : IDisposable
     {
         _client = new AwsClient(settings, log);
         Ecr = new EcrClient(_client);
-        Sts = new StsClient(settings);
+        Sts = new StsClient(_client);
         Tokens = new EcrTokenCache(Ecr.GetAuthorizationTokenAsync);
         Account = settings.Account;
     }
@@ -44,9 +44,5 @@ public sealed class EcrSession : IDisposable
 
     public string RequireAccount() => Account ?? throw new InvalidOperationException("Restore resolves the AWS account first.");
 
-    public void Dispose()
-    {
-        _client.Dispose();
-        Sts.Dispose();
-    }
+    public void Dispose() => _client.Dispose();
 }

@@ -1,42 +1,37 @@
-using Amazon;
-using Amazon.Runtime;
-using Amazon.SecurityToken;
-using Amazon.SecurityToken.Model;
+using System.Xml;
+using System.Xml.Linq;
 using Cake.Core;
 
 namespace Build.Aws;
 
 /// <summary>
-/// STS GetCallerIdentity through the SDK's own STS client: the account the credentials belong to. The client reads its
-/// endpoint (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the config file) and retry settings (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE) itself.
+/// STS GetCallerIdentity over <see cref="AwsClient"/> (the query protocol: a form body, an XML answer): the account the
+/// credentials belong to. Endpoint (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the config file), retries and signing are
+/// the client's, as for ECR and CodeBuild.
 /// </summary>
-public sealed class StsClient(AwsSettings settings) : IDisposable
+public sealed class StsClient(AwsClient client)
 {
-    private readonly AmazonSecurityTokenServiceClient _client = new(
-        settings.Credentials, new AmazonSecurityTokenServiceConfig { RegionEndpoint = RegionEndpoint.GetBySystemName(settings.RegionName) });
-
     public async Task<string> GetAccountAsync(CancellationToken ct = default)
     {
         const string operation = "GetCallerIdentity";
-        GetCallerIdentityResponse response;
+        var answer = await client.CallQueryAsync(AwsService.Sts, operation, "Action=GetCallerIdentity&Version=2011-06-15", ct).ConfigureAwait(false);
+        if (answer.Error is { } error)
+        {
+            throw AwsErrors.Explain(AwsService.Sts, operation, "*", error);
+        }
+
+        string? account;
         try
         {
-            response = await _client.GetCallerIdentityAsync(new GetCallerIdentityRequest(), ct).ConfigureAwait(false);
+            account = XDocument.Parse(answer.Body).Descendants().FirstOrDefault(e => e.Name.LocalName == "Account")?.Value;
         }
-        catch (AmazonServiceException e) when (e.StatusCode is not 0)
+        catch (XmlException e)
         {
-            var error = new AwsError(e.StatusCode, e.ErrorCode ?? $"HTTP{(int)e.StatusCode}", e.Message, e.RequestId);
-            throw AwsErrors.CredentialsRejected($"{AwsService.Sts} {operation}", error) ?? AwsErrors.Explain(AwsService.Sts, operation, "*", error);
-        }
-        catch (AmazonClientException e)
-        {
-            throw new CakeException($"STS {operation} failed: {e.Message.TrimEnd('.')}. Set AWS_ACCOUNT_ID to skip this call, or check the STS endpoint (AWS_ENDPOINT_URL_STS).");
+            throw new CakeException($"STS {operation} answered something that is not XML ({e.Message}). Set AWS_ACCOUNT_ID to skip this call, or check the STS endpoint (AWS_ENDPOINT_URL_STS).");
         }
 
-        return string.IsNullOrWhiteSpace(response.Account)
+        return string.IsNullOrWhiteSpace(account)
             ? throw new CakeException($"STS {operation} answered without an Account. Set AWS_ACCOUNT_ID to skip this call.")
-            : response.Account.Trim();
+            : account.Trim();
     }
-
-    public void Dispose() => _client.Dispose();
 }

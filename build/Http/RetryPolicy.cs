@@ -48,6 +48,53 @@ public sealed record RetryPolicy(int MaxAttempts, TimeSpan BaseDelay, TimeSpan M
         return TimeSpan.FromMilliseconds(capped * (FullJitter ? random.NextDouble() : 0.5 + (random.NextDouble() * 0.5)));
     }
 
+    /// <summary>
+    /// The one retry loop: runs <paramref name="attempt"/> (given its 1-based number) until it returns, throws a failure
+    /// that <paramref name="classify"/> does not call transient, or fails transiently <see cref="MaxAttempts"/> times;
+    /// then throws what <paramref name="giveUp"/> makes of the last failure and the number of attempts. Between attempts
+    /// it waits <see cref="Delay"/> (a failure's Retry-After honoured), after telling <paramref name="onRetry"/>.
+    /// </summary>
+    /// <param name="classify">Which failures are worth another attempt; by default only a <see cref="TransientFailure"/>.</param>
+    public async Task<T> ExecuteAsync<T>(
+        Func<int, CancellationToken, Task<T>> attempt,
+        Func<TransientFailure, int, Exception> giveUp,
+        Action<int, TransientFailure, TimeSpan>? onRetry = null,
+        Func<Exception, TransientFailure?>? classify = null,
+        Func<TimeSpan, CancellationToken, Task>? sleep = null,
+        Random? random = null,
+        CancellationToken ct = default)
+    {
+        for (var number = 1; ; number++)
+        {
+            TransientFailure failure;
+            try
+            {
+                return await attempt(number, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested && (classify ?? (x => x as TransientFailure))(e) is { } transient)
+            {
+                failure = transient;
+            }
+
+            if (number >= MaxAttempts)
+            {
+                throw giveUp(failure, number);
+            }
+
+            var delay = Delay(number, failure.RetryAfter, random ?? Random.Shared);
+            onRetry?.Invoke(number, failure, delay);
+            await (sleep ?? Task.Delay)(delay, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The wait an answer's Retry-After asks for (a delay, or a date from now), or null when it asks none.</summary>
+    public static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
+
     /// <summary>Statuses worth another attempt: the registry is busy or failed, not the request.</summary>
     public static bool IsTransient(HttpStatusCode status) =>
         status is HttpStatusCode.TooManyRequests or HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway

@@ -18,13 +18,12 @@ public sealed class StartBatchTask : AsyncFrostingTask<BuildContext>
         var commit = context.Source.Revision
             ?? throw new CakeException("StartBatch starts the batch at the current commit, but git found none here: run it from a checkout with a commit that CodeBuild can fetch.");
 
-        var endpoint = CodeBuildEndpoint.Resolve(context.Environment);
-        using var client = new CodeBuildClient(endpoint, CodeBuildClient.DefaultCredentials());
+        using var client = CodeBuildClient.Connect(context.Environment.GetEnvironmentVariable);
 
         // One token per run: a retried StartBuildBatch (throttling, 5xx) cannot start a second batch.
         var request = new StartBuildBatchRequest(project, commit, Guid.NewGuid().ToString("N"), Overrides(context));
         var started = await client.StartBuildBatchAsync(request);
-        context.Information("Started batch {0} of {1} at commit {2} ({3}).", started.Id, project, commit, endpoint.Url);
+        context.Information("Started batch {0} of {1} at commit {2} ({3}).", started.Id, project, commit, client.Endpoint);
 
         var follower = new BatchFollower(client, context.Batch.PollInterval, line => context.Information("{0}", line));
         var batch = await follower.FollowAsync(started.Id);

@@ -23,30 +23,31 @@ public static class DockerPushRetry
     public static string? TransientReason(string message) =>
         TransientSigns.FirstOrDefault(sign => message.Contains(sign, StringComparison.OrdinalIgnoreCase));
 
-    public static void Run(string reference, Action push, RetryPolicy policy, Action<string> onRetry, Action<TimeSpan>? sleep = null)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
+    public static void Run(string reference, Action push, RetryPolicy policy, Action<string> onRetry, Action<TimeSpan>? sleep = null) =>
+        // Synchronous throughout (push and sleep): the task completes before GetResult returns.
+        policy.ExecuteAsync<bool>(
+            (_, _) =>
             {
-                push();
-                return;
-            }
-            catch (CakeException e) when (TransientReason(e.Message) is { } reason)
-            {
-                if (attempt >= policy.MaxAttempts)
+                try
                 {
-                    throw attempt == 1
-                        ? e
-                        : new CakeException(
-                            $"Gave up pushing {reference} after {attempt} attempts ({reason}): {e.Message} " +
-                            $"The registry kept failing; {policy.GiveUpAdvice}");
+                    push();
+                    return Task.FromResult(true);
                 }
-
-                var delay = policy.Delay(attempt, retryAfter: null, Random.Shared);
-                onRetry($"docker push {reference}: attempt {attempt} of {policy.MaxAttempts} failed ({reason}); retrying in {delay.TotalSeconds:0.0}s.");
+                catch (CakeException e) when (TransientReason(e.Message) is { } reason)
+                {
+                    throw new TransientFailure(reason, e);
+                }
+            },
+            giveUp: (failure, attempts) => attempts == 1
+                ? failure.Error!
+                : new CakeException(
+                    $"Gave up pushing {reference} after {attempts} attempts ({failure.Reason}): {failure.Error!.Message} " +
+                    $"The registry kept failing; {policy.GiveUpAdvice}"),
+            onRetry: (attempt, failure, delay) =>
+                onRetry($"docker push {reference}: attempt {attempt} of {policy.MaxAttempts} failed ({failure.Reason}); retrying in {delay.TotalSeconds:0.0}s."),
+            sleep: (delay, _) =>
+            {
                 (sleep ?? Thread.Sleep)(delay);
-            }
-        }
-    }
+                return Task.CompletedTask;
+            }).GetAwaiter().GetResult();
 }

@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Build.Tests.Aws.Emulator;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Build.Tests.CodeBuild;
 
@@ -14,25 +9,25 @@ namespace Build.Tests.CodeBuild;
 /// A CodeBuild JSON 1.1 endpoint on 127.0.0.1 for StartBuildBatch and BatchGetBuildBatches, checking every request and
 /// answer against botocore's model. A project's batch runs a scripted graph: each poll advances it one step (a node
 /// starts when its dependencies succeeded or ignore failure, and ends with its scripted status the poll after).
+/// It is one more service of an <see cref="AwsEmulator"/>: its host, and its check of each request's SigV4 signature
+/// against the known credentials.
 /// </summary>
 public sealed class CodeBuildEmulator : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly AwsEmulator _aws;
     private readonly CodeBuildModel _model = CodeBuildModel.Load();
     private readonly ConcurrentDictionary<string, List<ScriptedNode>> _projects = new();
     private readonly ConcurrentDictionary<string, Batch> _batches = new();
     private readonly ConcurrentQueue<Call> _calls = new();
 
-    private CodeBuildEmulator()
+    private CodeBuildEmulator(AwsEmulator aws)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _app = builder.Build();
-        _app.MapPost("/", HandleAsync);
+        _aws = aws;
+        aws.AddJsonService(_model.SigningName, _model.TargetPrefix + ".", HandleAsync);
     }
 
-    public string Url { get; private set; } = string.Empty;
+    /// <summary>The endpoint, as AWS_ENDPOINT_URL_CODEBUILD takes it.</summary>
+    public string Url => _aws.Url.ToString();
 
     public IReadOnlyList<Call> Calls => [.. _calls];
 
@@ -43,13 +38,9 @@ public sealed class CodeBuildEmulator : IAsyncDisposable
 
     public sealed record Call(string Operation, string? Authorization, string? ContentType, JsonNode? Body);
 
-    public static async Task<CodeBuildEmulator> StartAsync()
-    {
-        var emulator = new CodeBuildEmulator();
-        await emulator._app.StartAsync();
-        emulator.Url = emulator._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return emulator;
-    }
+    /// <summary>Starts on a free loopback port; requests must be signed with these credentials (the tests' defaults).</summary>
+    public static async Task<CodeBuildEmulator> StartAsync(string accessKeyId = "AKIDEMULATOR", string secretAccessKey = "emulator-secret") =>
+        new(await AwsEmulator.StartAsync(accessKeyId, secretAccessKey));
 
     public void AddProject(string name, params ScriptedNode[] graph) => _projects[name] = [.. graph];
 
@@ -58,14 +49,13 @@ public sealed class CodeBuildEmulator : IAsyncDisposable
 
     public int BatchCount => _batches.Count;
 
-    private async Task HandleAsync(HttpContext http)
+    // Reached once the AWS emulator checked the signature (signed for codebuild, with known credentials).
+    private async Task HandleAsync(HttpContext http, string operation, byte[] bytes)
     {
-        var target = http.Request.Headers["X-Amz-Target"].ToString();
-        var operation = target.StartsWith(_model.TargetPrefix + ".", StringComparison.Ordinal) ? target[(_model.TargetPrefix.Length + 1)..] : null;
         JsonNode? body;
         try
         {
-            body = await JsonNode.ParseAsync(http.Request.Body);
+            body = JsonNode.Parse(bytes);
         }
         catch (System.Text.Json.JsonException)
         {
@@ -73,22 +63,16 @@ public sealed class CodeBuildEmulator : IAsyncDisposable
             return;
         }
 
-        _calls.Enqueue(new Call(operation ?? target, http.Request.Headers.Authorization.ToString(), http.Request.ContentType, body));
+        _calls.Enqueue(new Call(operation, http.Request.Headers.Authorization.ToString(), http.Request.ContentType, body));
         if (http.Request.ContentType != "application/x-amz-json-1.1")
         {
             await ErrorAsync(http, 400, "SerializationException", $"content type {http.Request.ContentType}");
             return;
         }
 
-        if (!http.Request.Headers.Authorization.ToString().Contains($"/{_model.SigningName}/aws4_request", StringComparison.Ordinal))
+        if (!_model.HasOperation(operation))
         {
-            await ErrorAsync(http, 403, "MissingAuthenticationTokenException", "Request is missing a SigV4 Authentication Token for codebuild");
-            return;
-        }
-
-        if (operation is null || !_model.HasOperation(operation))
-        {
-            await ErrorAsync(http, 400, "UnknownOperationException", target);
+            await ErrorAsync(http, 400, "UnknownOperationException", _model.TargetPrefix + "." + operation);
             return;
         }
 
@@ -172,7 +156,7 @@ public sealed class CodeBuildEmulator : IAsyncDisposable
         await http.Response.WriteAsync(new JsonObject { ["__type"] = $"com.amazonaws.codebuild#{code}", ["message"] = message }.ToJsonString());
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public ValueTask DisposeAsync() => _aws.DisposeAsync();
 
     private sealed class Batch(string id, string project, string sourceVersion, string? token, List<ScriptedNode> graph)
     {

@@ -1,11 +1,7 @@
 using System.Net;
+using Build.Tests.Support;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Build.Tests.Registry;
 
@@ -17,7 +13,7 @@ namespace Build.Tests.Registry;
 /// </summary>
 public sealed class FaultProxy : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private TestWebHost _host = null!;
     private readonly Uri _upstream;
     private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false });
     private readonly List<Fault> _faults = [];
@@ -25,9 +21,8 @@ public sealed class FaultProxy : IAsyncDisposable
     private readonly TaskCompletionSource _stalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private FaultProxy(WebApplication app, Uri upstream)
+    private FaultProxy(Uri upstream)
     {
-        _app = app;
         _upstream = upstream;
         _http.Timeout = Timeout.InfiniteTimeSpan;
     }
@@ -52,19 +47,9 @@ public sealed class FaultProxy : IAsyncDisposable
 
     public static async Task<FaultProxy> StartAsync(LocalRegistry registry)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(options =>
-        {
-            options.Listen(IPAddress.Loopback, 0);
-            options.Limits.MaxRequestBodySize = null;
-        });
-        var app = builder.Build();
-        var proxy = new FaultProxy(app, registry.Url);
-        app.Run(proxy.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        proxy.Address = new Uri(address).Authority;
+        var proxy = new FaultProxy(registry.Url);
+        proxy._host = await TestWebHost.StartAsync(app => app.Run(proxy.HandleAsync));
+        proxy.Address = proxy._host.Url.Authority;
         return proxy;
     }
 
@@ -121,8 +106,7 @@ public sealed class FaultProxy : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         ReleaseStalled();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _host.DisposeAsync();
         _http.Dispose();
     }
 

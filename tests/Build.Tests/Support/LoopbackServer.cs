@@ -1,9 +1,7 @@
 using System.Net;
 using Build.Tests.Registry;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Build.Tests.Support;
 
@@ -17,12 +15,11 @@ public sealed class LoopbackServer : IAsyncDisposable
     public const string Registry = "127.0.0.1";
     public const string Other = "127.0.0.2";
 
-    private readonly WebApplication _app;
+    private TestWebHost _host = null!;
     private readonly List<Recorded> _requests = [];
 
-    private LoopbackServer(WebApplication app, int port)
+    private LoopbackServer(int port)
     {
-        _app = app;
         Port = port;
     }
 
@@ -51,38 +48,27 @@ public sealed class LoopbackServer : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var port = LocalRegistry.FreePort();
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseKestrel(options =>
-            {
-                options.Listen(IPAddress.Parse(Registry), port);
-                options.Listen(IPAddress.Parse(Other), port);
-            });
-            var app = builder.Build();
-            var server = new LoopbackServer(app, port);
-            app.Run(async context =>
-            {
-                server.Record(context.Request);
-                await respond(context);
-            });
+            var server = new LoopbackServer(port);
             try
             {
-                await app.StartAsync();
+                server._host = await TestWebHost.StartAsync(
+                    app => app.Run(async context =>
+                    {
+                        server.Record(context.Request);
+                        await respond(context);
+                    }),
+                    new IPEndPoint(IPAddress.Parse(Registry), port),
+                    new IPEndPoint(IPAddress.Parse(Other), port));
                 return server;
             }
             catch (IOException) when (attempt < 5)
             {
                 // The port was taken on the other address meanwhile: pick another.
-                await app.DisposeAsync();
             }
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     private void Record(HttpRequest request)
     {

@@ -1,16 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Build.Tests.Support;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Build.Tests.Aws.Emulator;
 
@@ -23,27 +18,27 @@ namespace Build.Tests.Aws.Emulator;
 /// STS AssumeRole (signed) and AssumeRoleWithWebIdentity (unsigned, with a token of <see cref="WebIdentityTokens"/>)
 /// hand out new temporary credentials, which later requests may then be signed with.
 /// GetAuthorizationToken hands out the login of a real registry (docker-registry with htpasswd, user AWS).
-/// Faults can be injected per operation.
+/// Faults can be injected per operation. More JSON 1.1 services (CodeBuild's emulator) join the same host and
+/// signature check through <see cref="AddJsonService"/>.
 /// </summary>
-public sealed class AwsEmulator : IAsyncDisposable
+public sealed partial class AwsEmulator : IAsyncDisposable
 {
     private const string EcrPrefix = "AmazonEC2ContainerRegistry_V20150921.";
     private const string EcrPublicPrefix = "SpencerFrontendService.";
     private const string KmsPrefix = "TrentService.";
 
-    private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, string> _secrets;
+    private readonly ConcurrentDictionary<string, JsonService> _services = new(StringComparer.Ordinal);
+    private TestWebHost _host = null!;
     private readonly ConcurrentDictionary<string, string> _sessionTokens = new(StringComparer.Ordinal);
 
-    private AwsEmulator(WebApplication app, ConcurrentDictionary<string, string> secrets, string account, Uri url)
+    private AwsEmulator(ConcurrentDictionary<string, string> secrets, string account)
     {
-        _app = app;
         _secrets = secrets;
         Account = account;
-        Url = url;
     }
 
-    public Uri Url { get; }
+    public Uri Url => _host.Url;
 
     public string Account { get; }
 
@@ -87,17 +82,13 @@ public sealed class AwsEmulator : IAsyncDisposable
 
     public static async Task<AwsEmulator> StartAsync(string accessKeyId, string secretAccessKey, string account = "123456789012")
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
         var secrets = new ConcurrentDictionary<string, string>(StringComparer.Ordinal) { [accessKeyId] = secretAccessKey };
-        AwsEmulator? emulator = null;
-        app.MapPost("/", (Delegate)((HttpContext http) => emulator!.HandleAsync(http)));
-        app.MapGet("/federation/credentials", (Delegate)((HttpContext http) => emulator!.GetRoleCredentials(http)));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        emulator = new AwsEmulator(app, secrets, account, new Uri(address.TrimEnd('/') + "/"));
+        var emulator = new AwsEmulator(secrets, account);
+        emulator._host = await TestWebHost.StartAsync(app =>
+        {
+            app.MapPost("/", (Delegate)((HttpContext http) => emulator.HandleAsync(http)));
+            app.MapGet("/federation/credentials", (Delegate)((HttpContext http) => emulator.GetRoleCredentials(http)));
+        });
         return emulator;
     }
 
@@ -106,11 +97,15 @@ public sealed class AwsEmulator : IAsyncDisposable
     public void Deny(string operation) => Faults[operation] = new Fault(int.MaxValue, HttpStatusCode.BadRequest, "AccessDeniedException",
         $"User: arn:aws:iam::{Account}:user/builder is not authorized to perform: ecr:{operation} because no identity-based policy allows the ecr:{operation} action");
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    /// <summary>
+    /// Serves another JSON 1.1 service here: requests whose X-Amz-Target starts with <paramref name="targetPrefix"/> are
+    /// checked as signed for <paramref name="signingName"/> (and against faults), then answered by <paramref name="handle"/>
+    /// with the operation and the body.
+    /// </summary>
+    public void AddJsonService(string signingName, string targetPrefix, Func<HttpContext, string, byte[], Task> handle) =>
+        _services[targetPrefix] = new JsonService(signingName, handle);
+
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     private async Task<IResult> HandleAsync(HttpContext http)
     {
@@ -119,8 +114,11 @@ public sealed class AwsEmulator : IAsyncDisposable
         var body = buffer.ToArray();
         var headers = http.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(",", h.Value.ToArray()), StringComparer.Ordinal);
         var target = headers.GetValueOrDefault("x-amz-target");
+        var prefix = target is null ? null : _services.Keys.FirstOrDefault(k => target.StartsWith(k, StringComparison.Ordinal));
+        var added = prefix is null ? null : _services[prefix];
         var (service, operation) = target switch
         {
+            not null when added is not null => (added.SigningName, target[prefix!.Length..]),
             not null when target.StartsWith(EcrPrefix, StringComparison.Ordinal) => ("ecr", target[EcrPrefix.Length..]),
             not null when target.StartsWith(EcrPublicPrefix, StringComparison.Ordinal) => ("ecr-public", target[EcrPublicPrefix.Length..]),
             not null when target.StartsWith(KmsPrefix, StringComparison.Ordinal) => ("kms", target[KmsPrefix.Length..]),
@@ -150,6 +148,11 @@ public sealed class AwsEmulator : IAsyncDisposable
         if (Faults.TryGetValue(operation, out var fault) && fault.Take())
         {
             return Error(service, fault.Status, fault.Name, fault.Message);
+        }
+
+        if (added is not null)
+        {
+            return new Written(context => added.Handle(context, operation, body));
         }
 
         var request = service == "sts" ? new JsonObject() : (JsonNode.Parse(body.Length == 0 ? "{}"u8 : body) ?? new JsonObject()).AsObject();
@@ -188,65 +191,6 @@ public sealed class AwsEmulator : IAsyncDisposable
         };
     }
 
-    // AssumeRole and AssumeRoleWithWebIdentity answer alike: new temporary credentials for the role, usable at once.
-    private IResult AssumeRole(string operation, System.Collections.Specialized.NameValueCollection form, string? callerKey)
-    {
-        var role = form["RoleArn"];
-        var session = form["RoleSessionName"];
-        if (string.IsNullOrEmpty(role) || string.IsNullOrEmpty(session))
-        {
-            return Error("sts", HttpStatusCode.BadRequest, "ValidationError", "RoleArn and RoleSessionName are required.");
-        }
-
-        var key = "ASIA" + Guid.NewGuid().ToString("N")[..16].ToUpperInvariant();
-        var secret = Convert.ToBase64String(Guid.NewGuid().ToByteArray()) + "assumed";
-        var token = "session-" + Guid.NewGuid().ToString("N");
-        AddCredentials(key, secret, token);
-        var assumed = new AssumedRole(operation, role, session, callerKey, key, form["WebIdentityToken"]);
-        AssumedRoles.Enqueue(assumed);
-        _roleArns[key] = $"arn:aws:sts::{Account}:assumed-role/{role[(role.LastIndexOf('/') + 1)..]}/{session}";
-        var expiration = DateTime.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ");
-        var subject = operation == "AssumeRoleWithWebIdentity" ? "<SubjectFromWebIdentityToken>repo:example/python-images</SubjectFromWebIdentityToken><Audience>sts.amazonaws.com</Audience>" : "";
-        return Results.Text(
-            $"""<{operation}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><{operation}Result>{subject}<Credentials><AccessKeyId>{key}</AccessKeyId><SecretAccessKey>{secret}</SecretAccessKey><SessionToken>{token}</SessionToken><Expiration>{expiration}</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>AROAEXAMPLE:{session}</AssumedRoleId><Arn>{_roleArns[key]}</Arn></AssumedRoleUser></{operation}Result><ResponseMetadata><RequestId>{Guid.NewGuid()}</RequestId></ResponseMetadata></{operation}Response>""",
-            "text/xml");
-    }
-
-    // SSO GetRoleCredentials (REST-JSON, unsigned: the access token of the SSO login is the proof), as the SSO portal answers it.
-    private IResult GetRoleCredentials(HttpContext http)
-    {
-        var token = http.Request.Headers["x-amz-sso_bearer_token"].ToString();
-        var role = http.Request.Query["role_name"].ToString();
-        var account = http.Request.Query["account_id"].ToString();
-        var headers = http.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(",", h.Value.ToArray()), StringComparer.Ordinal);
-        Requests.Enqueue(new RecordedRequest("sso", "GetRoleCredentials", "GET", http.Request.Path.Value ?? "", headers, [], SignatureValid: true));
-        if (!SsoAccessTokens.Contains(token))
-        {
-            return Results.Json(new JsonObject { ["message"] = "Session token not found or invalid" }, statusCode: 401);
-        }
-
-        var key = "ASIA" + Guid.NewGuid().ToString("N")[..16].ToUpperInvariant();
-        var secret = Convert.ToBase64String(Guid.NewGuid().ToByteArray()) + "sso";
-        var session = "sso-session-" + Guid.NewGuid().ToString("N");
-        AddCredentials(key, secret, session);
-        AssumedRoles.Enqueue(new AssumedRole("GetRoleCredentials", $"arn:aws:iam::{account}:role/{role}", role, null, key, token));
-        return Results.Text(new JsonObject
-        {
-            ["roleCredentials"] = new JsonObject
-            {
-                ["accessKeyId"] = key,
-                ["secretAccessKey"] = secret,
-                ["sessionToken"] = session,
-                ["expiration"] = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds(),
-            },
-        }.ToJsonString(), "application/json");
-    }
-
-    private readonly ConcurrentDictionary<string, string> _roleArns = new(StringComparer.Ordinal);
-
-    private string CallerArn(string? accessKey) =>
-        accessKey is not null && _roleArns.TryGetValue(accessKey, out var arn) ? arn : $"arn:aws:iam::{Account}:user/builder";
-
     private IResult DescribeRepositories(JsonObject request)
     {
         var names = request["repositoryNames"]?.AsArray().Select(n => n!.GetValue<string>()).ToList() ?? [.. Repositories.Keys];
@@ -283,67 +227,6 @@ public sealed class AwsEmulator : IAsyncDisposable
         return Json(new JsonObject { ["repository"] = repository.DeepClone() });
     }
 
-    /// <summary>A new ECC_NIST_P256 signing key, reachable by its id, its ARN, alias/<paramref name="alias"/> and the alias ARN.</summary>
-    public KmsKey AddKmsKey(string alias)
-    {
-        var id = Guid.NewGuid().ToString();
-        var key = new KmsKey(id, $"arn:aws:kms:us-east-1:{Account}:key/{id}", alias, ECDsa.Create(ECCurve.NamedCurves.nistP256));
-        foreach (var name in new[] { id, key.Arn, "alias/" + alias, $"arn:aws:kms:us-east-1:{Account}:alias/{alias}" })
-        {
-            KmsKeys[name] = key;
-        }
-
-        return key;
-    }
-
-    /// <summary>Keys by every name KMS accepts for them.</summary>
-    public ConcurrentDictionary<string, KmsKey> KmsKeys { get; } = new(StringComparer.Ordinal);
-
-    private IResult KmsSign(JsonObject request)
-    {
-        if (FindKey(request) is not { } key)
-        {
-            return KmsNotFound(request);
-        }
-
-        if (request["SigningAlgorithm"]?.GetValue<string>() != "ECDSA_SHA_256")
-        {
-            return Error("kms", HttpStatusCode.BadRequest, "InvalidKeyUsageException", $"Signing algorithm {request["SigningAlgorithm"]} is not valid for key {key.Arn}");
-        }
-
-        var message = Convert.FromBase64String(request["Message"]?.GetValue<string>() ?? "");
-        var type = request["MessageType"]?.GetValue<string>() ?? "RAW";
-        if (type == "DIGEST" && message.Length != 32)
-        {
-            return Error("kms", HttpStatusCode.BadRequest, "ValidationException", "Digest is invalid length for algorithm ECDSA_SHA_256.");
-        }
-
-        var digest = type == "DIGEST" ? message : SHA256.HashData(message);
-        return Json(new JsonObject
-        {
-            ["KeyId"] = key.Arn,
-            ["Signature"] = Convert.ToBase64String(key.Key.SignHash(digest, DSASignatureFormat.Rfc3279DerSequence)),
-            ["SigningAlgorithm"] = "ECDSA_SHA_256",
-        });
-    }
-
-    private IResult KmsGetPublicKey(JsonObject request) => FindKey(request) is { } key
-        ? Json(new JsonObject
-        {
-            ["KeyId"] = key.Arn,
-            ["PublicKey"] = Convert.ToBase64String(key.Key.ExportSubjectPublicKeyInfo()),
-            ["CustomerMasterKeySpec"] = "ECC_NIST_P256",
-            ["KeySpec"] = "ECC_NIST_P256",
-            ["KeyUsage"] = "SIGN_VERIFY",
-            ["SigningAlgorithms"] = new JsonArray("ECDSA_SHA_256"),
-        })
-        : KmsNotFound(request);
-
-    private KmsKey? FindKey(JsonObject request) => request["KeyId"]?.GetValue<string>() is { } id ? KmsKeys.GetValueOrDefault(id) : null;
-
-    private IResult KmsNotFound(JsonObject request) =>
-        Error("kms", HttpStatusCode.BadRequest, "NotFoundException", $"Key '{request["KeyId"]}' does not exist");
-
     private static string Token(string password) => Convert.ToBase64String(Encoding.UTF8.GetBytes("AWS:" + password));
 
     private static IResult Json(JsonObject body) => Results.Text(body.ToJsonString(), "application/x-amz-json-1.1", Encoding.UTF8, 200);
@@ -362,10 +245,13 @@ public sealed class AwsEmulator : IAsyncDisposable
     }
 }
 
-/// <summary>A KMS key the emulator signs with; <see cref="PublicKeyPem"/> is what a verifier outside the product reads.</summary>
-public sealed record KmsKey(string Id, string Arn, string Alias, ECDsa Key)
+/// <summary>A service added with <see cref="AwsEmulator.AddJsonService"/>.</summary>
+internal sealed record JsonService(string SigningName, Func<HttpContext, string, byte[], Task> Handle);
+
+/// <summary>An answer its service writes itself.</summary>
+internal sealed class Written(Func<HttpContext, Task> write) : IResult
 {
-    public string PublicKeyPem => Key.ExportSubjectPublicKeyInfoPem();
+    public Task ExecuteAsync(HttpContext httpContext) => write(httpContext);
 }
 
 public sealed record RecordedRequest(
