@@ -24,7 +24,7 @@ public sealed class PushManifestTask : AsyncFrostingTask<BuildContext>, IPlanned
             var digest = Digests.Sha256(composed.Body);
             foreach (var tag in tags)
             {
-                if (context.Ecr?.Repository is { IsImmutable: true } &&
+                if (context.EcrRegistry?.Repository is { IsImmutable: true } &&
                     await ImmutableTags.AlreadyPushedAsync(context.RegistryClient, context.Tags.Repository, tag, [digest], "manifest list"))
                 {
                     context.Information("{0} already holds this manifest list (immutable tag): nothing to push", context.Tags.Reference(tag));
