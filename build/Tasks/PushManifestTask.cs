@@ -15,7 +15,7 @@ public sealed class PushManifestTask : AsyncFrostingTask<BuildContext>, IPlanned
         var publisher = new ManifestListPublisher(context.RegistryClient, context.Tags.Repository, context.Tags.Name, context.Log, context.EcrRegistry?.Repository.IsImmutable ?? false);
         foreach (var list in context.State.ManifestLists)
         {
-            var (composed, expected) = ManifestListPublisher.Compose(list.Entries.Select(e => (e.Descriptor, e.Platform ?? e.Architecture.Platform)).ToList());
+            var (composed, expected) = ManifestListPublisher.Compose(list.Entries.Select(e => (e.Descriptor, e.AnnotatedPlatform)).ToList());
             var tags = context.Tags.ManifestTags(list.Entry.Version);
             var digest = await publisher.PublishAsync(tags, composed, expected, "Pushed");
             await ManifestListSupplyChain.SignAsync(context, list.Entry.Version, digest);
