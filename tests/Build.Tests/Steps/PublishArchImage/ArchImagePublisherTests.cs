@@ -15,29 +15,17 @@ namespace Build.Tests.Steps.PublishArchImage;
 /// registry, and ECR's renewed token logs docker in again before the push. Docker itself is a fake: what it "pushes"
 /// is put into the registry with plain HTTP calls.
 /// </summary>
-public sealed class ArchImagePublisherTests
+public sealed class ArchImagePublisherTests : RegistryStepTests
 {
     private static readonly Architecture Amd64 = Architectures.Find("amd64")!;
     private static readonly ImageTarget Target = new(new ImageEntry("3.12", "/d/python3.12.Dockerfile", [Amd64], new Dictionary<string, string>()), Amd64);
 
-    private LocalRegistry _registry = null!;
-
-    [OneTimeSetUp]
-    public async Task StartRegistry()
-    {
-        LocalRegistry.RequireInstalled();
-        _registry = await LocalRegistry.StartAsync();
-    }
-
-    [OneTimeTearDown]
-    public void StopRegistry() => _registry?.Dispose();
-
     [Test]
-    public async Task Should_tag_a_reused_image_in_the_registry_without_pushing()
+    public async Task Should_tag_a_reused_image_in_theRegistry_without_pushing()
     {
         var (tags, client, docker, log) = Arrange();
         var image = TestImage.Create(Amd64.Platform, label: "reused");
-        await image.PushAsync(_registry, tags.Repository, "inputs-1234");
+        await image.PushAsync(Registry, tags.Repository, "inputs-1234");
 
         var published = await new ArchImagePublisher(client, tags, docker, log).PublishAsync(Target, reusedInputsTag: "inputs-1234");
 
@@ -52,7 +40,7 @@ public sealed class ArchImagePublisherTests
     {
         var (tags, client, docker, log) = Arrange();
         var image = TestImage.Create(Amd64.Platform, label: "already");
-        await image.PushAsync(_registry, tags.Repository, "3.12.t1-amd64");
+        await image.PushAsync(Registry, tags.Repository, "3.12.t1-amd64");
         docker.RepoDigests[tags.Reference("3.12.t1-amd64")] = [$"{tags.Name}@{image.Digest}"];
 
         var published = await new ArchImagePublisher(client, tags, docker, log, immutableTags: true).PublishAsync(Target, reusedInputsTag: null);
@@ -67,7 +55,7 @@ public sealed class ArchImagePublisherTests
     {
         var (tags, client, docker, log) = Arrange();
         var other = TestImage.Create(Amd64.Platform, label: "someone else's");
-        await other.PushAsync(_registry, tags.Repository, "3.12.t1-amd64");
+        await other.PushAsync(Registry, tags.Repository, "3.12.t1-amd64");
         docker.Pushes[tags.Reference("3.12.t1-amd64")] = TestImage.Create(Amd64.Platform, label: "ours");
 
         var error = Assert.ThrowsAsync<CakeException>(() => new ArchImagePublisher(client, tags, docker, log, immutableTags: true).PublishAsync(Target, reusedInputsTag: null));
@@ -103,7 +91,7 @@ public sealed class ArchImagePublisherTests
         var ours = TestImage.Create(Amd64.Platform, label: "ours");
         var theirs = TestImage.Create(Amd64.Platform, label: "theirs");
         docker.Pushes[tags.Reference("3.12.t1-amd64")] = ours;
-        docker.AfterPush = () => theirs.PushAsync(_registry, tags.Repository, "3.12.t1-amd64").GetAwaiter().GetResult();
+        docker.AfterPush = () => theirs.PushAsync(Registry, tags.Repository, "3.12.t1-amd64").GetAwaiter().GetResult();
 
         var error = Assert.ThrowsAsync<CakeException>(() => new ArchImagePublisher(client, tags, docker, log).PublishAsync(Target, reusedInputsTag: null));
 
@@ -118,15 +106,15 @@ public sealed class ArchImagePublisherTests
         var clock = new SettableClock(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         var fetched = 0;
         var tokens = new EcrTokenCache(
-            _ => Task.FromResult(new EcrToken(new RegistryCredentials("AWS", $"token-{++fetched}"), clock.GetUtcNow().AddHours(12), $"https://{_registry.Address}")),
+            _ => Task.FromResult(new EcrToken(new RegistryCredentials("AWS", $"token-{++fetched}"), clock.GetUtcNow().AddHours(12), $"https://{Registry.Address}")),
             clock);
-        var login = new EcrDockerLogin(tokens, docker, _registry.Address);
+        var login = new EcrDockerLogin(tokens, docker, Registry.Address);
         await login.LoginAsync();
         clock.Now = clock.Now.AddHours(12);
 
         await new ArchImagePublisher(client, tags, docker, log, ecrLogin: login).PublishAsync(Target, reusedInputsTag: null);
 
-        Assert.That(docker.Calls, Is.EqualTo(new[] { $"login {_registry.Address} token-1", $"login {_registry.Address} token-2", $"push {tags.Reference("3.12.t1-amd64")}" }));
+        Assert.That(docker.Calls, Is.EqualTo(new[] { $"login {Registry.Address} token-1", $"login {Registry.Address} token-2", $"push {tags.Reference("3.12.t1-amd64")}" }));
         Assert.That(login.LoggedInWith?.Credentials.Password, Is.EqualTo("token-2"));
     }
 
@@ -136,19 +124,19 @@ public sealed class ArchImagePublisherTests
         var (tags, client, docker, log) = Arrange();
         docker.Pushes[tags.Reference("3.12.t1-amd64")] = TestImage.Create(Amd64.Platform, label: "same token");
         var fetched = 0;
-        var tokens = new EcrTokenCache(_ => Task.FromResult(new EcrToken(new RegistryCredentials("AWS", $"token-{++fetched}"), DateTimeOffset.UtcNow.AddHours(12), $"https://{_registry.Address}")));
-        var login = new EcrDockerLogin(tokens, docker, _registry.Address);
+        var tokens = new EcrTokenCache(_ => Task.FromResult(new EcrToken(new RegistryCredentials("AWS", $"token-{++fetched}"), DateTimeOffset.UtcNow.AddHours(12), $"https://{Registry.Address}")));
+        var login = new EcrDockerLogin(tokens, docker, Registry.Address);
         await login.LoginAsync();
 
         await new ArchImagePublisher(client, tags, docker, log, ecrLogin: login).PublishAsync(Target, reusedInputsTag: null);
 
-        Assert.That(docker.Calls, Is.EqualTo(new[] { $"login {_registry.Address} token-1", $"push {tags.Reference("3.12.t1-amd64")}" }));
+        Assert.That(docker.Calls, Is.EqualTo(new[] { $"login {Registry.Address} token-1", $"push {tags.Reference("3.12.t1-amd64")}" }));
     }
 
     private (ImageTags Tags, RegistryClient Client, FakeImageDocker Docker, RecordingLog Log) Arrange()
     {
-        var tags = new ImageTags(_registry.Address, $"s14-steps/publisher-{Guid.NewGuid():N}", "t1");
-        return (tags, _registry.CreateClient(), new FakeImageDocker(_registry, tags.Repository), new RecordingLog());
+        var tags = new ImageTags(Registry.Address, NewRepository("publisher"), "t1");
+        return (tags, Registry.CreateClient(), new FakeImageDocker(Registry, tags.Repository), new RecordingLog());
     }
 
     /// <summary>docker's side of publishing: inspect answers what the test set, push uploads the test's image with HTTP calls.</summary>
