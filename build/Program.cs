@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 var exitCode = new CakeHost()
     .UseContext<BuildContext>()
     .UseLifetime<BuildLifetime>()
+    .UseTaskLifetime<TaskLogLifetime>()
     .UseWorkingDirectory(RepositoryRoot.Locate())
     .ConfigureServices(services => services.AddSingleton(RunMode.FromCommandLine(args)))
     .Run(args);

@@ -4,8 +4,8 @@ using Cake.Core;
 namespace Build.Aws;
 
 /// <summary>
-/// A run's ECR side: the signed client, the account, the private registry's token (cached, renewed) and, with
-/// --public-registry, ECR Public's. Restore fills in the account, registry and repository.
+/// A run's ECR side: the signed client, the account when known up front, the private registry's token (cached,
+/// renewed) and, with --public-registry, ECR Public's. What Restore resolves is its result (EcrRegistry), not set here.
 /// </summary>
 public sealed class EcrSession : IDisposable
 {
@@ -28,21 +28,13 @@ public sealed class EcrSession : IDisposable
 
     public EcrTokenCache Tokens { get; }
 
-    /// <summary>From AWS_ACCOUNT_ID or the ECR host at first, else from STS once Restore asked.</summary>
-    public string? Account { get; set; }
-
-    /// <summary>The repository as ECR describes it; set by Restore.</summary>
-    public EcrRepository? Repository { get; set; }
+    /// <summary>From AWS_ACCOUNT_ID or the ECR host; null when Restore must ask STS.</summary>
+    public string? Account { get; }
 
     public EcrTokenCache? PublicTokens { get; private set; }
 
-    /// <summary>The token docker is logged in with (run-private DOCKER_CONFIG), or null before the login.</summary>
-    public EcrToken? DockerLogin { get; set; }
-
     public EcrTokenCache PublicTokensFor(string registry) =>
         PublicTokens ??= new EcrTokenCache(ct => Ecr.GetPublicAuthorizationTokenAsync(registry, ct));
-
-    public string RequireAccount() => Account ?? throw new InvalidOperationException("Restore resolves the AWS account first.");
 
     public void Dispose() => _client.Dispose();
 }

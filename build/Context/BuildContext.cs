@@ -5,6 +5,7 @@ using Build.Docker.Version;
 using Build.Http;
 using Build.Images;
 using Build.Registry;
+using Build.Steps.LogInToRegistry;
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
@@ -18,9 +19,9 @@ namespace Build.Context;
 public sealed class BuildContext(ICakeContext context, RunMode mode) : FrostingContext(context)
 {
     private Resolved? _resolved;
+    private ImageTags? _ecrTags;
     private RegistryClient? _registry;
     private RegistryClient? _publicRegistry;
-    private string? _registryApi;
 
     /// <summary>A dry run or a real one (from the command line: Cake does not put --dryrun in the arguments).</summary>
     public RunMode Mode { get; } = mode;
@@ -31,10 +32,14 @@ public sealed class BuildContext(ICakeContext context, RunMode mode) : FrostingC
 
     public Selection Selection => Resolve().Selection;
 
-    public ImageTags Tags => Resolve().Tags;
+    /// <summary>The tags; in ECR mode their registry is the one Restore resolved (<see cref="EcrRegistry"/>), unset before it.</summary>
+    public ImageTags Tags => _ecrTags ?? Resolve().Tags;
 
     /// <summary>ECR mode's AWS side (no --registry, or an ECR host); null for a plain registry and under --dryrun.</summary>
     public EcrSession? Ecr { get; private set; }
+
+    /// <summary>What Restore resolved in ECR mode (account, registry, repository, docker login); null before it and for a plain registry.</summary>
+    public EcrRegistry? EcrRegistry { get; private set; }
 
     /// <summary>The --public-registry to promote to (ECR Public), or null.</summary>
     public PublicRegistry? PublicRegistry { get; private set; }
@@ -77,7 +82,7 @@ public sealed class BuildContext(ICakeContext context, RunMode mode) : FrostingC
         ?? throw new CakeException("No registry: pass --registry=host[:port] or set REGISTRY.");
 
     public RegistryClient RegistryClient => _registry ??= Ecr is { } ecr
-        ? new RegistryClient(_registryApi ?? RegistryHost, ecr.Tokens.GetCredentialsAsync, log: LogVerbose, retry: Retry, onRetry: LogRetry)
+        ? new RegistryClient(EcrRegistry?.Api ?? RegistryHost, ecr.Tokens.GetCredentialsAsync, log: LogVerbose, retry: Retry, onRetry: LogRetry)
         : new RegistryClient(RegistryHost, LoginFor(RegistryHost, Credentials), log: LogVerbose, retry: Retry, onRetry: LogRetry);
 
     /// <summary>The login of a plain registry: <paramref name="fromVariables"/> (REGISTRY_USERNAME/PASSWORD) when given, else docker's.</summary>
@@ -89,14 +94,21 @@ public sealed class BuildContext(ICakeContext context, RunMode mode) : FrostingC
         ? new RegistryClient(target.Host, ecr.PublicTokensFor(target.Host).GetCredentialsAsync, log: LogVerbose, retry: Retry, onRetry: LogRetry)
         : throw new InvalidOperationException("Promotion needs ECR mode and --public-registry.");
 
-    /// <summary>ECR mode: the registry the token's proxyEndpoint named (its host for tags, the endpoint for the API).</summary>
-    public void UseRegistry(string host, string api)
+    /// <summary>ECR mode: Restore hands on what it resolved, once; nothing read the registry before (it was not known). Null: a plain registry.</summary>
+    internal void HandOn(EcrRegistry? restored)
     {
-        var resolved = Resolve();
-        _resolved = resolved with { Tags = resolved.Tags with { Registry = host } };
-        _registryApi = api;
-        _registry?.Dispose();
-        _registry = null;
+        if (restored is null)
+        {
+            return;
+        }
+
+        if (EcrRegistry is not null || _registry is not null)
+        {
+            throw new InvalidOperationException("Restore resolves the ECR registry once, before any task reads it.");
+        }
+
+        EcrRegistry = restored;
+        _ecrTags = Resolve().Tags with { Registry = restored.Host };
     }
 
     /// <summary>How registry calls and docker pushes retry transient failures (--retries attempts).</summary>

@@ -62,6 +62,10 @@ public sealed class ManifestListEntry(Architecture architecture, string sourceTa
 
     /// <summary>Set by AnnotateArch; null until then.</summary>
     public Platform? Platform { get; set; }
+
+    /// <summary>The platform the list gives this entry: only what AnnotateArch set (PushManifest depends on it).</summary>
+    public Platform AnnotatedPlatform => Platform
+        ?? throw new InvalidOperationException($"{SourceTag} has no platform: AnnotateArch sets it before PushManifest composes the list.");
 }
 
 public sealed record PublishedManifestList(string Version, IReadOnlyList<string> References, string Digest, IReadOnlyList<string> Platforms);

@@ -34,7 +34,7 @@ public static class EnvVars
     // DOCKER_CONFIG, DOCKER_HOST and DOCKER_CONTEXT: Docker/DockerEnvVars.
 
     // Where BaseImage caches mmdebstrap root filesystems (default ~/.cache/python-images).
-    public const string ImagesCache = "PYTHON_IMAGES_CACHE";
+    public const string ImagesCache = Images.BaseImageCache.Variable;
 
     // ECR mode. Credentials are the AWS SDK's default chain (AWS_ACCESS_KEY_ID, AWS_PROFILE, CodeBuild's container
     // credentials); endpoints: AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> (build/Aws/AwsEndpoints.cs).

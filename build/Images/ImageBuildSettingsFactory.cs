@@ -1,17 +1,19 @@
 using System.Globalization;
-using Build.Context;
 using Build.Docker;
 using Build.Images.Inputs;
+using Cake.Core;
 using Cake.Docker;
 
 namespace Build.Images;
 
 /// <summary>The `docker build` settings for one arch image: the same for a real run and for --dryrun's plan.</summary>
-public static class ImageBuildSettingsFactory
+/// <param name="origin">The labels' source facts; asked for only when settings are made (reading them may run git).</param>
+/// <param name="dockerConfig">The run's private DOCKER_CONFIG, or null for docker's own.</param>
+public sealed class ImageBuildSettingsFactory(ImageTags tags, Func<ImageOrigin> origin, string? dockerConfig)
 {
-    public static DockerImageBuildSettings Create(BuildContext context, ImageTarget target, string? imageIdFile, ImageInputs? inputs = null)
+    public DockerImageBuildSettings Create(ImageTarget target, string? imageIdFile, ImageInputs? inputs = null)
     {
-        var labels = Labels(context, target);
+        var labels = Labels(target);
         var settings = new DockerImageBuildSettings
         {
             File = target.Entry.DockerfilePath,
@@ -19,10 +21,10 @@ public static class ImageBuildSettingsFactory
             // Always fetch the base for the requested platform: the classic builder otherwise reuses a local base
             // of another architecture under the same tag.
             Pull = true,
-            Tag = [context.Tags.Reference(context.Tags.ArchTag(target))],
-            BuildArg = [.. BuildArgs(context, target).Select(Pair)],
+            Tag = [tags.Reference(tags.ArchTag(target))],
+            BuildArg = [.. BuildArgs(tags, target).Select(Pair)],
             Label = [.. (inputs is null ? labels : labels.Append(new(ImageInputs.Label, inputs.Hash))).Select(Pair)],
-        }.WithDockerConfig(context.DockerConfigDirectory);
+        }.WithDockerConfig(dockerConfig);
         if (imageIdFile is not null)
         {
             settings.Iidfile = imageIdFile;
@@ -31,50 +33,50 @@ public static class ImageBuildSettingsFactory
         return settings;
     }
 
+    /// <summary>Reads the labels' source facts in the background (git, on first use), e.g. while docker pulls.</summary>
+    public Task ReadOriginAsync() => Task.Run(origin);
+
     /// <summary>A build arg or label as docker's flags take it (Cake.Docker's settings hold them so).</summary>
     public static string Pair(KeyValuePair<string, string> pair) => $"{pair.Key}={pair.Value}";
 
     /// <summary>VERSION and ARCH as the original buildspecs passed them, then the entry's own args.</summary>
-    public static IEnumerable<KeyValuePair<string, string>> BuildArgs(BuildContext context, ImageTarget target)
+    public static IEnumerable<KeyValuePair<string, string>> BuildArgs(ImageTags tags, ImageTarget target)
     {
         yield return new("VERSION", target.Version);
         yield return new("ARCH", target.Architecture.Name);
         foreach (var (name, value) in target.Entry.BuildArgs.Where(a => a.Key is not ("VERSION" or "ARCH")))
         {
-            yield return new(name, ExpandRegistry(context, value));
+            yield return new(name, ExpandRegistry(tags, value));
         }
     }
 
     /// <summary>The placeholder for the target registry in a build arg, e.g. a base the build published there itself.</summary>
     public const string RegistryPlaceholder = "{registry}";
 
-    private static string ExpandRegistry(BuildContext context, string value) =>
-        value.Contains(RegistryPlaceholder, StringComparison.Ordinal) ? value.Replace(RegistryPlaceholder, context.RegistryHost, StringComparison.Ordinal) : value;
+    /// <summary>The created label's time: SOURCE_DATE_EPOCH, else the commit time (a rebuild of the same commit gets the same label), else now.</summary>
+    public static DateTime CreatedTime(string? sourceDateEpoch, DateTimeOffset? commitTime) =>
+        long.TryParse(sourceDateEpoch, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime
+            : (commitTime ?? DateTimeOffset.UtcNow).UtcDateTime;
 
-    private static IEnumerable<KeyValuePair<string, string>> Labels(BuildContext context, ImageTarget target)
+    private static string ExpandRegistry(ImageTags tags, string value) =>
+        value.Contains(RegistryPlaceholder, StringComparison.Ordinal)
+            ? value.Replace(RegistryPlaceholder, tags.Registry ?? throw new CakeException("No registry: pass --registry=host[:port] or set REGISTRY."), StringComparison.Ordinal)
+            : value;
+
+    private IEnumerable<KeyValuePair<string, string>> Labels(ImageTarget target)
     {
-        yield return new("org.opencontainers.image.version", context.Tags.VersionTag(target.Version));
-        yield return new("org.opencontainers.image.created", CreatedTime(context).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
-        if (context.Source.Revision is { } revision)
+        var source = origin();
+        yield return new("org.opencontainers.image.version", tags.VersionTag(target.Version));
+        yield return new("org.opencontainers.image.created", source.Created.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+        if (source.Revision is { } revision)
         {
             yield return new("org.opencontainers.image.revision", revision);
         }
 
-        if (context.Source.RepositoryUrl is { } url)
+        if (source.RepositoryUrl is { } url)
         {
             yield return new("org.opencontainers.image.source", url);
         }
-    }
-
-    // SOURCE_DATE_EPOCH, else the commit time: a rebuild of the same commit gets the same label.
-    private static DateTime CreatedTime(BuildContext context)
-    {
-        var epoch = context.Environment.GetEnvironmentVariable(EnvVars.SourceDateEpoch);
-        if (long.TryParse(epoch, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds))
-        {
-            return DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime;
-        }
-
-        return (context.Source.CommitTime ?? DateTimeOffset.UtcNow).UtcDateTime;
     }
 }

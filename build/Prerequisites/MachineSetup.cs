@@ -55,7 +55,7 @@ public sealed class MachineSetup(BuildContext context)
 
         // mmdebstrap only for the root filesystems that are not cached yet.
         if (context.Matrix.Base is { } baseSpec && context.Runs(TaskNames.BaseImage)
-            && context.Matrix.Architectures.Any(a => !File.Exists(BaseImagePublisher.RootFilesystemPath(baseSpec, a))))
+            && context.Matrix.Architectures.Any(a => !File.Exists(BaseImageCache.RootFilesystemPath(baseSpec, a))))
         {
             if (HostProcesses.Which("mmdebstrap") is null)
             {
@@ -161,7 +161,7 @@ public sealed class MachineSetup(BuildContext context)
     private void StartRegistry(Uri registry)
     {
         // Listens on the loopback address only; storage and config under the build's cache.
-        var folder = Path.Combine(BaseImagePublisher.CacheDirectory, $"registry-{registry.Port}");
+        var folder = Path.Combine(BaseImageCache.CacheDirectory, $"registry-{registry.Port}");
         Directory.CreateDirectory(folder);
         var config = Path.Combine(folder, "config.yml");
         File.WriteAllText(config, $"""

@@ -91,7 +91,7 @@ public static class ArchImageSupplyChain
     /// <summary>What the provenance records of the build of <paramref name="target"/>.</summary>
     public static async Task<BuildRecord> BuildRecordAsync(BuildContext context, ImageTarget target, ImageInputs? inputs)
     {
-        var buildArgs = ImageBuildSettingsFactory.BuildArgs(context, target).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
+        var buildArgs = ImageBuildSettingsFactory.BuildArgs(context.Tags, target).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
         var bases = inputs is not null
             ? inputs.Bases.Select(b => new ResolvedBase(b.Key, b.Value)).ToList()
             : DockerfileChecker.Bases(await File.ReadAllTextAsync(target.Entry.DockerfilePath), buildArgs).Select(b => new ResolvedBase(b, null)).ToList();

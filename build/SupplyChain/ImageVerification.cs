@@ -73,7 +73,7 @@ public static class ImageVerification
 
     private static async Task<ArchImageClaims> ClaimsAsync(BuildContext context, ImageTarget target, string reference, string digest)
     {
-        var inputs = await ImageInputsResolver.ResolveAsync(context, target);
+        var inputs = await context.InputsResolver().ResolveAsync(target);
         var record = await ArchImageSupplyChain.BuildRecordAsync(context, target, inputs);
         return new ArchImageClaims(reference, digest, target.Version, record.Platform, record.DockerfileSha256, record.Bases, record.Commit, record.InputsHash);
     }

@@ -1,5 +1,5 @@
 using Build.Context;
-using Build.Registry;
+using Build.Steps.PublishManifestList;
 using Cake.Common.Diagnostics;
 using Cake.Core;
 using Cake.Frosting;
@@ -13,24 +13,14 @@ public sealed class CreateManifestTask : AsyncFrostingTask<BuildContext>, IPlann
 {
     public override async Task RunAsync(BuildContext context)
     {
+        var reader = new ArchImageReader(context.RegistryClient, context.Tags, context.Log);
         var missing = new List<string>();
         foreach (var entry in context.Selection.Versions)
         {
+            var read = await reader.ReadAsync(entry);
+            missing.AddRange(read.Where(r => r.Descriptor is null).Select(r => context.Tags.Reference(r.Tag)));
             var list = new ManifestListPlan(entry);
-            foreach (var architecture in entry.Architectures)
-            {
-                var tag = context.Tags.ArchTag(new(entry, architecture));
-                var descriptor = await ReadArchImageAsync(context, tag, architecture.Platform);
-                if (descriptor is null)
-                {
-                    missing.Add(context.Tags.Reference(tag));
-                    continue;
-                }
-
-                list.Entries.Add(new ManifestListEntry(architecture, tag, descriptor));
-                context.Information("{0}: {1} {2}", context.Tags.Reference(tag), descriptor.MediaType, descriptor.Digest);
-            }
-
+            list.Entries.AddRange(read.Where(r => r.Descriptor is not null).Select(r => new ManifestListEntry(r.Architecture, r.Tag, r.Descriptor!)));
             context.State.ManifestLists.Add(list);
         }
 
@@ -39,10 +29,8 @@ public sealed class CreateManifestTask : AsyncFrostingTask<BuildContext>, IPlann
             context.Warning(
                 "--{0}: publishing manifest lists WITHOUT {1} arch image(s) the matrix lists: {2}. Those platforms will not find an image until a full run publishes the lists again.",
                 Arguments.AllowPartial, missing.Count, string.Join(", ", missing));
-            return;
         }
-
-        if (missing.Count > 0)
+        else if (missing.Count > 0)
         {
             // A list missing an arch would silently serve the wrong image on that platform: publish none.
             throw new CakeException(
@@ -53,18 +41,5 @@ public sealed class CreateManifestTask : AsyncFrostingTask<BuildContext>, IPlann
     }
 
     public IEnumerable<string> Plan(BuildContext context) =>
-        context.Selection.Versions.SelectMany(entry => entry.Architectures.Select(architecture =>
-            $"registry API: GET {context.RegistryHost}/v2/{context.Tags.Repository}/manifests/{context.Tags.ArchTag(new(entry, architecture))}"));
-
-    // An arch image is normally a single manifest; a BuildKit push with provenance makes it an index: take its platform's entry.
-    private static async Task<ManifestDescriptor?> ReadArchImageAsync(BuildContext context, string tag, Registry.Platform platform)
-    {
-        var manifest = await context.RegistryClient.GetManifestAsync(context.Tags.Repository, tag);
-        if (manifest is null)
-        {
-            return null;
-        }
-
-        return ManifestListBuilder.ResolvePlatformManifest(manifest, platform);
-    }
+        context.Selection.Versions.SelectMany(entry => ArchImageReader.Plan(context.RegistryHost, context.Tags, entry));
 }

@@ -2,10 +2,8 @@ using Build.CodeBuild.Buildspecs;
 using Build.CodeBuild.LocalBatch;
 using Build.CodeBuild.LocalBatch.Containers;
 using Build.Context;
-using Cake.Common.Diagnostics;
-using Cake.Core;
+using Build.Steps.RunLocalBatch;
 using Cake.Frosting;
-using Spectre.Console;
 
 namespace Build.Tasks;
 
@@ -13,97 +11,32 @@ namespace Build.Tasks;
 [TaskDescription("Runs the batch buildspec's build-graph here as CodeBuild would: each node in its own fresh container (--isolation=container, the default where it can run) or as a ./build.sh child (--isolation=process), in parallel where independent (--parallel=N)")]
 public sealed class LocalBatchTask : AsyncFrostingTask<BuildContext>, IPlannedTask
 {
-    public IEnumerable<string> Plan(BuildContext context)
-    {
-        var paths = new SourcePaths(context.Environment.WorkingDirectory.FullPath);
-        var (batch, buildspecs) = BuildspecSet.Read(context.Batch.BatchBuildspec, paths);
-        var isolation = context.Batch.Isolation is { } chosen ? Isolations.Name(chosen) : $"{Isolations.ContainerName} where it can run, else {Isolations.ProcessName}";
-        yield return $"{batch.File}: {batch.Nodes.Count} node(s), up to {context.Batch.Parallel} at once, isolation {isolation}{(batch.FastFail ? ", fast-fail" : string.Empty)}";
-        foreach (var node in batch.Nodes)
-        {
-            var commands = node.Buildspec is { } file && buildspecs.TryGetValue(file, out var parsed) ? string.Join(" && ", parsed.Buildspec.Commands) : "(no buildspec)";
-            var after = node.Dependencies.Count > 0 ? $" after {string.Join(", ", node.Dependencies)}" : string.Empty;
-            var variables = string.Join(' ', node.Variables.Select(v => $"{v.Key}={v.Value}"));
-            yield return $"node {node.Identifier}{after}: {variables}{(variables.Length > 0 ? " " : string.Empty)}{commands}";
-        }
-    }
+    public IEnumerable<string> Plan(BuildContext context) => LocalBatch.Plan(
+        BuildspecSet.Read(context.Batch.BatchBuildspec, new SourcePaths(context.Environment.WorkingDirectory.FullPath)), context.Batch.Parallel, context.Batch.Isolation);
 
     public override async Task RunAsync(BuildContext context)
     {
         var paths = new SourcePaths(context.Environment.WorkingDirectory.FullPath);
         var (batch, buildspecs) = BuildspecSet.Read(context.Batch.BatchBuildspec, paths);
-        var problems = BuildspecSet.Problems(batch, buildspecs);
-        problems.AddRange(batch.Nodes.Where(n => n.Buildspec is null).Select(n =>
-            new BuildspecProblem(batch.File, n.Line, n.Identifier, "has no 'buildspec:'; LocalBatch runs each node's own buildspec")));
-        if (problems.Count > 0)
-        {
-            throw new CakeException($"Cannot run {batch.File}: {problems.Count} problem(s):{Environment.NewLine}{string.Join(Environment.NewLine, problems.Select(p => "  " + p))}");
-        }
-
+        LocalBatch.ThrowIfInvalid(batch, buildspecs);
         if (!context.Batch.AllowEditedBuildspec)
         {
-            ThrowIfEdited(context, batch, paths);
+            // Each node's commands run in a shell: only what Buildspec writes for the matrix runs, unless the user says otherwise.
+            var file = paths.Resolve(context.Batch.BatchBuildspec);
+            var options = context.Batch with { BuildspecDirectory = Path.GetDirectoryName(file)! };
+            LocalBatch.ThrowIfEdited(batch, file, paths, BuildspecSet.Expected(context.Matrix, options, paths), paths.Display(context.Matrix.FilePath),
+                $"Regenerate with `{BuildspecSet.RegenerateCommand(context.Matrix, options, paths)}`, or pass --{Arguments.AllowEditedBuildspec} to run the files as they are.");
         }
 
         var batchId = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", System.Globalization.CultureInfo.InvariantCulture);
         var logs = Path.Combine(paths.Root, ".artifacts", "local-batch", batchId);
-        var environment = NodeEnvironment(context);
+        // What every node gets, as CodeBuild's project would set it: the registry, the commit, and the tag suffix when given.
+        var environment = LocalBatch.NodeEnvironment(
+            [(EnvVars.Registry, context.RegistryHost), (EnvVars.CodeBuildResolvedSourceVersion, context.Source.Revision), (EnvVars.TagSuffix, context.Options.TagSuffix)]);
         await using var containers = await LocalBatchContainers.StartAsync(
             context, context.Batch.Isolation, context.Batch.BatchCache, context.Options.MatrixPath, batchId, paths.Root, logs, environment, buildspecs);
-        var runner = new LocalBatchRunner(batch, buildspecs, new LocalBatchSettings(paths.Root, context.Batch.Parallel, logs, environment), containers?.Host);
-        context.Information("Running {0}: {1} node(s), up to {2} at once{3}, {4}; node logs in {5}",
-            batch.File, runner.Nodes.Count, context.Batch.Parallel, batch.FastFail ? ", fast-fail" : string.Empty,
-            containers is null ? "as processes on this machine's engine, one ARCH at a time" : $"each in its own container on network {containers.NetworkName}", logs);
-
-        await new BatchProgressView(AnsiConsole.Console, line => context.Information("{0}", line)).ShowAsync(runner.Nodes, async onChange =>
-        {
-            runner.StateChanged += onChange;
-            await runner.RunAsync();
-        });
-
-        BatchReport.WriteJson(Path.Combine(logs, "summary.json"), runner.Nodes);
-        context.Information(string.Empty);
-        context.Information("{0}", BatchReport.Table(runner.Nodes).TrimEnd());
-
-        var failed = runner.Nodes.Where(n => n.State is NodeState.Failed or NodeState.Stopped && !n.IgnoresFailure).ToList();
-        if (failed.Count > 0)
-        {
-            throw new CakeException(
-                $"The batch failed: {string.Join(", ", failed.Select(n => $"{n.Identifier} ({n.Reason}; log {n.LogPath})"))}." +
-                (runner.Nodes.Any(n => n.State == NodeState.Skipped) ? $" Skipped because of it: {string.Join(", ", runner.Nodes.Where(n => n.State == NodeState.Skipped).Select(n => n.Identifier))}." : string.Empty));
-        }
-    }
-
-    // Each node's commands run in a shell: only what Buildspec writes for the matrix runs, unless the user says otherwise.
-    private static void ThrowIfEdited(BuildContext context, ParsedBatch batch, SourcePaths paths)
-    {
-        var directory = Path.GetDirectoryName(paths.Resolve(context.Batch.BatchBuildspec))!;
-        var options = context.Batch with { BuildspecDirectory = directory };
-        var edited = BuildspecChecker.CheckRunnable(
-            batch, paths.Resolve(context.Batch.BatchBuildspec), paths, paths.Display(directory), BuildspecSet.Expected(context.Matrix, options, paths)).ToList();
-        if (edited.Count > 0)
-        {
-            throw new CakeException(
-                $"Refusing to run {batch.File}: a node would run commands that Buildspec did not write for the matrix {paths.Display(context.Matrix.FilePath)}:" +
-                $"{Environment.NewLine}{string.Join(Environment.NewLine, edited.Select(p => "  " + p))}{Environment.NewLine}" +
-                $"Regenerate with `{BuildspecSet.RegenerateCommand(context.Matrix, options, paths)}`, or pass --{Arguments.AllowEditedBuildspec} to run the files as they are.");
-        }
-    }
-
-    // What every node gets, as CodeBuild's project would set it: the registry, the commit, and the tag suffix when given.
-    private static Dictionary<string, string> NodeEnvironment(BuildContext context)
-    {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal) { [EnvVars.Registry] = context.RegistryHost };
-        if (context.Source.Revision is { } revision)
-        {
-            environment[EnvVars.CodeBuildResolvedSourceVersion] = revision;
-        }
-
-        if (context.Options.TagSuffix is { } suffix)
-        {
-            environment[EnvVars.TagSuffix] = suffix;
-        }
-
-        return environment;
+        await LocalBatch.RunAsync(
+            batch, buildspecs, new LocalBatchSettings(paths.Root, context.Batch.Parallel, logs, environment), containers?.Host,
+            containers is null ? "as processes on this machine's engine, one ARCH at a time" : $"each in its own container on network {containers.NetworkName}", context.Log);
     }
 }

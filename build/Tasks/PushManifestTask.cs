@@ -1,8 +1,6 @@
-using Build.Aws;
 using Build.Context;
-using Build.Registry;
+using Build.Steps.PublishManifestList;
 using Build.SupplyChain;
-using Cake.Common.Diagnostics;
 using Cake.Frosting;
 
 namespace Build.Tasks;
@@ -14,42 +12,21 @@ public sealed class PushManifestTask : AsyncFrostingTask<BuildContext>, IPlanned
 {
     public override async Task RunAsync(BuildContext context)
     {
+        var publisher = new ManifestListPublisher(context.RegistryClient, context.Tags.Repository, context.Tags.Name, context.Log, context.EcrRegistry?.Repository.IsImmutable ?? false);
         foreach (var list in context.State.ManifestLists)
         {
-            var entries = list.Entries.Select(e => (e.Descriptor, e.Platform ?? e.Architecture.Platform)).ToList();
-            var composed = ManifestListBuilder.Build(entries);
-            var expected = entries.ToDictionary(e => e.Item2, e => e.Descriptor.Digest);
+            var (composed, expected) = ManifestListPublisher.Compose(list.Entries.Select(e => (e.Descriptor, e.AnnotatedPlatform)).ToList());
             var tags = context.Tags.ManifestTags(list.Entry.Version);
-
-            var digest = Digests.Sha256(composed.Body);
-            foreach (var tag in tags)
-            {
-                if (context.Ecr?.Repository is { IsImmutable: true } &&
-                    await ImmutableTags.AlreadyPushedAsync(context.RegistryClient, context.Tags.Repository, tag, [digest], "manifest list"))
-                {
-                    context.Information("{0} already holds this manifest list (immutable tag): nothing to push", context.Tags.Reference(tag));
-                }
-                else
-                {
-                    digest = await context.RegistryClient.PutManifestAsync(context.Tags.Repository, tag, composed.MediaType, composed.Body);
-                }
-
-                var readBack = await context.RegistryClient.GetManifestAsync(context.Tags.Repository, tag);
-                ManifestListVerifier.ThrowIfInvalid(context.Tags.Reference(tag), readBack, expected);
-                context.Information("Pushed and verified {0} {1}", context.Tags.Reference(tag), digest);
-            }
-
+            var digest = await publisher.PublishAsync(tags, composed, expected, "Pushed");
             await ManifestListSupplyChain.SignAsync(context, list.Entry.Version, digest);
-            context.State.Published.Add(new PublishedManifestList(
-                list.Entry.Version,
-                tags.Select(context.Tags.Reference).ToList(),
-                digest,
-                expected.Keys.Select(p => p.ToString()).Order(StringComparer.Ordinal).ToList()));
-
-            if (context.PublicRegistry is not null)
+            var platforms = expected.Keys.Select(p => p.ToString()).Order(StringComparer.Ordinal).ToList();
+            context.State.Published.Add(new PublishedManifestList(list.Entry.Version, tags.Select(context.Tags.Reference).ToList(), digest, platforms));
+            if (context.PublicRegistry is { } target)
             {
                 await ManifestListSupplyChain.PromoteAsync(context, list, digest);
-                await Promotion.PromoteAsync(context, list, composed, expected);
+                var promoted = await new Promotion(context.RegistryClient, context.Tags, context.PublicRegistryClient, target, context.Log)
+                    .PromoteAsync(list.Entries.Select(e => (e.SourceTag, e.Descriptor.Digest)), list.Entry.Version, composed, expected);
+                context.State.Published.Add(new PublishedManifestList(list.Entry.Version, promoted, composed.Digest, platforms));
             }
         }
 
@@ -60,12 +37,8 @@ public sealed class PushManifestTask : AsyncFrostingTask<BuildContext>, IPlanned
     }
 
     public IEnumerable<string> Plan(BuildContext context) =>
-        context.Selection.Versions.SelectMany(entry => context.Tags.ManifestTags(entry.Version).SelectMany(tag => new[]
-        {
-            $"registry API: PUT {context.RegistryHost}/v2/{context.Tags.Repository}/manifests/{tag} (manifest list of {entry.ArchitectureNames})",
-            $"registry API: GET {context.RegistryHost}/v2/{context.Tags.Repository}/manifests/{tag} (verify each platform's digest)",
-        }).Append(SigningKeys.IsConfigured(context.Options, context.Environment)
-            ? $"sign the list's digest (cosign .sig)"
-            : "no signing key: the list is not signed").Concat(Promotion.Plan(context, entry.Version)))
+        context.Selection.Versions.SelectMany(entry => ManifestListPublisher.Plan(context.RegistryHost, context.Tags.Repository, context.Tags.ManifestTags(entry.Version), entry.ArchitectureNames)
+        .Append(SigningKeys.IsConfigured(context.Options, context.Environment) ? $"sign the list's digest (cosign .sig)" : "no signing key: the list is not signed")
+        .Concat(Promotion.Plan(context.PublicRegistry, context.Tags, entry.Version)))
         .Concat(context.Options.Verify ? ["--verify: VerifyImage's checks of every image and list (signature, provenance, SBOM, platforms)"] : []);
 }

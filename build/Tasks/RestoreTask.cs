@@ -1,12 +1,10 @@
-using Build.Aws;
 using Build.Context;
 using Build.Docker;
-using Build.Docker.Login;
 using Build.Docker.Version;
-using Build.Emulation;
 using Build.Prerequisites;
+using Build.Steps.CheckEngine;
+using Build.Steps.LogInToRegistry;
 using Cake.Common.Diagnostics;
-using Cake.Docker;
 using Cake.Frosting;
 
 namespace Build.Tasks;
@@ -20,68 +18,26 @@ public sealed class RestoreTask : AsyncFrostingTask<BuildContext>, IPlannedTask
         var machine = new MachineSetup(context);
         await machine.EnsureAsync();
         await context.Signing.CheckAsync(line => context.Information("{0}", line));
-
         if (TaskNames.NeedDocker.Any(context.Runs))
         {
-            var engine = machine.Engine ?? context.DockerEngine(new DockerVersionSettings());
-            context.Information("Docker engine {0} on {1}.", engine.Version, engine.Platform);
-
-            if (context.Runs(TaskNames.BuildImage))
-            {
-                var checker = new BinfmtChecker();
-                foreach (var platform in context.Selection.Images.Select(i => i.Architecture.Platform).Distinct())
-                {
-                    checker.Check(engine.Platform, platform);
-                }
-            }
+            var toBuild = context.Runs(TaskNames.BuildImage) ? context.Selection.Images.Select(i => i.Architecture.Platform) : [];
+            EngineCheck.Run(machine.Engine ?? context.DockerEngine(new DockerVersionSettings()), toBuild, context.Log);
         }
 
-        if (context.Ecr is { } ecr)
+        var login = TaskNames.NeedDockerLogin.Any(context.Runs) ? new PrivateConfigDockerLogin(context, context.EnsureDockerConfig) : null;
+        context.HandOn(await new RegistryLogIn(context.Options.Registry, login, context.Log)
+            .RunAsync(context.Ecr, context.Credentials, context.Tags.Repository, context.Options.TagImmutability));
+
+        if (context.Ecr is not null || context.Options.Registry is not null)
         {
-            await EcrRestore.RunAsync(context, ecr);
-            return;
+            await context.RegistryClient.CheckAsync();
+            context.Information("Registry {0} answers.", context.RegistryHost);
         }
-
-        if (context.Options.Registry is not { } registry)
-        {
-            return;
-        }
-
-        if (context.Credentials is { } credentials && TaskNames.NeedDockerLogin.Any(context.Runs))
-        {
-            context.DockerLoginWithPasswordStdin(
-                new DockerRegistryLoginSettings { Username = credentials.Username, Password = credentials.Password }.WithDockerConfig(context.EnsureDockerConfig()),
-                registry);
-            context.Information("Logged in to {0} as {1} (credentials kept in a run-private DOCKER_CONFIG).", registry, credentials.Username);
-        }
-
-        await context.RegistryClient.CheckAsync();
-        context.Information("Registry {0} answers.", registry);
     }
 
-    public IEnumerable<string> Plan(BuildContext context)
-    {
-        if (TaskNames.NeedDocker.Any(context.Runs))
-        {
-            yield return DockerVersionRunner.Render(DockerVersionRunner.GetArguments());
-        }
-
-        if (context.Options.IsEcr && TaskNames.NeedRegistry.Any(context.Runs))
-        {
-            foreach (var step in EcrRestore.Plan(context))
-            {
-                yield return step;
-            }
-        }
-        else if (context.Options.Registry is { } registry)
-        {
-            if (context.Credentials is { } credentials && TaskNames.NeedDockerLogin.Any(context.Runs))
-            {
-                var settings = new DockerRegistryLoginSettings { Username = credentials.Username, Password = credentials.Password };
-                yield return DockerLoginRunner.Render(DockerLoginRunner.GetArguments(registry, settings)) + "  (password on standard input)";
-            }
-
-            yield return $"registry API: GET {registry}/v2/";
-        }
-    }
+    public IEnumerable<string> Plan(BuildContext context) =>
+        (TaskNames.NeedDocker.Any(context.Runs) ? [DockerVersionRunner.Render(DockerVersionRunner.GetArguments())] : Array.Empty<string>())
+        .Concat(RegistryLogIn.Plan(
+            context.Options.IsEcr && TaskNames.NeedRegistry.Any(context.Runs), context.Options.Registry, context.Environment.GetEnvironmentVariable(EnvVars.AwsAccountId) is { Length: > 0 },
+            context.Credentials, context.Tags.Repository, context.Options.TagImmutability, TaskNames.NeedDockerLogin.Any(context.Runs)));
 }

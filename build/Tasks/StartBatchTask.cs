@@ -1,6 +1,6 @@
 using Build.CodeBuild.Api;
-using Build.CodeBuild.LocalBatch;
 using Build.Context;
+using Build.Steps.StartBatch;
 using Cake.Common.Diagnostics;
 using Cake.Core;
 using Cake.Frosting;
@@ -21,40 +21,14 @@ public sealed class StartBatchTask : AsyncFrostingTask<BuildContext>
         using var client = CodeBuildClient.Connect(context.Environment.GetEnvironmentVariable);
 
         // One token per run: a retried StartBuildBatch (throttling, 5xx) cannot start a second batch.
-        var request = new StartBuildBatchRequest(project, commit, Guid.NewGuid().ToString("N"), Overrides(context));
+        var request = new StartBuildBatchRequest(project, commit, Guid.NewGuid().ToString("N"),
+            BatchOutcome.Overrides([(EnvVars.Registry, context.Options.Registry), (EnvVars.TagSuffix, context.Options.TagSuffix)]));
         var started = await client.StartBuildBatchAsync(request);
         context.Information("Started batch {0} of {1} at commit {2} ({3}).", started.Id, project, commit, client.Endpoint);
 
         var follower = new BatchFollower(client, context.Batch.PollInterval, line => context.Information("{0}", line));
         var batch = await follower.FollowAsync(started.Id);
 
-        context.Information(string.Empty);
-        context.Information("{0}", BatchReport.Table(follower.Nodes).TrimEnd());
-        if (batch.BuildBatchStatus != BuildStatuses.Succeeded)
-        {
-            var failed = follower.Nodes.Where(n => n.State is NodeState.Failed or NodeState.Stopped).Select(n => n.Identifier).ToList();
-            throw new CakeException(
-                $"The batch {batch.Id} ended {batch.BuildBatchStatus ?? "without a status"}" +
-                (failed.Count > 0 ? $": {string.Join(", ", failed)} did not succeed" : string.Empty) + ". See each build's log in the CodeBuild console.");
-        }
-
-        context.Information("The batch {0} succeeded.", batch.Id);
-    }
-
-    // The project's own variables stay; these only override what the command line gave.
-    private static List<EnvironmentVariable>? Overrides(BuildContext context)
-    {
-        var overrides = new List<EnvironmentVariable>();
-        if (context.Options.Registry is { } registry)
-        {
-            overrides.Add(new(EnvVars.Registry, registry));
-        }
-
-        if (context.Options.TagSuffix is { } suffix)
-        {
-            overrides.Add(new(EnvVars.TagSuffix, suffix));
-        }
-
-        return overrides.Count > 0 ? overrides : null;
+        BatchOutcome.Report(batch, follower.Nodes, context.Log);
     }
 }

@@ -10,22 +10,12 @@ namespace Build.Tests;
 /// </summary>
 public class FolderLayeringTests
 {
-    /// <summary>
-    /// Edges another branch of issue 14 removes (s14-steps: Images and Aws take narrow inputs instead of BuildContext).
-    /// Until that merge they are left out of the cycle check; the lead empties this list at the merge.
-    /// </summary>
-    private static readonly (string From, string To)[] ExpectedUntilMerge =
-    [
-        ("Images", "Context"),
-        ("Aws", "Context"),
-    ];
-
     private static readonly string BuildFolder = Path.Combine(BuildProgram.RepositoryRoot, "build");
 
     [Test]
     public void Should_find_no_cycle_among_build_folders()
     {
-        var graph = FolderGraph.Read(BuildFolder).Without(ExpectedUntilMerge);
+        var graph = FolderGraph.Read(BuildFolder);
 
         var cycles = graph.Cycles();
 
@@ -35,24 +25,14 @@ public class FolderLayeringTests
     [Test]
     public void Should_keep_the_leaf_folders_free_of_the_folders_above_them()
     {
-        var graph = FolderGraph.Read(BuildFolder).Without(ExpectedUntilMerge);
-        string[] leaves = ["Docker", "Registry", "Http", "Git", "Debian"];
+        var graph = FolderGraph.Read(BuildFolder);
+        string[] leaves = ["Docker", "Registry", "Http", "Git", "Debian", "Aws"];
 
         var upward = leaves.SelectMany(leaf => graph.EdgesFrom(leaf).Where(edge => !leaves.Contains(edge.To) && edge.To != "Processes"))
             .Select(edge => $"{edge.From} → {edge.To} ({string.Join(", ", edge.Files)})")
             .ToList();
 
         Assert.That(upward, Is.Empty, "leaf folders import only leaves (and Processes, the process wrapper)");
-    }
-
-    [Test]
-    public void Should_leave_out_only_edges_that_still_exist()
-    {
-        var graph = FolderGraph.Read(BuildFolder);
-
-        var gone = ExpectedUntilMerge.Where(e => !graph.EdgesFrom(e.From).Any(edge => edge.To == e.To)).ToList();
-
-        Assert.That(gone, Is.Empty, "these edges are gone: remove them from ExpectedUntilMerge");
     }
 
     [Test]
@@ -114,9 +94,6 @@ public class FolderLayeringTests
                 .ToList();
             return new FolderGraph(edges);
         }
-
-        public FolderGraph Without((string From, string To)[] left) =>
-            new(edges.Where(e => !left.Contains((e.From, e.To))).ToList());
 
         public IEnumerable<Edge> EdgesFrom(string folder) => edges.Where(e => e.From == folder);
 

@@ -1,8 +1,6 @@
-using Build.Context;
 using Build.Dockerfiles;
 using Build.Http;
 using Build.Registry;
-using Cake.Common.Diagnostics;
 
 namespace Build.Images.Inputs;
 
@@ -10,21 +8,24 @@ namespace Build.Images.Inputs;
 /// Computes an arch image's <see cref="ImageInputs"/>, asking each base's registry for its digest. Returns null (and
 /// says why) when there is no target registry or a base's digest cannot be read: the image is then built normally.
 /// </summary>
-public static class ImageInputsResolver
+/// <param name="registry">The target registry's client; null: no target registry, no inputs.</param>
+/// <param name="loginFor">The login for another registry a base comes from (docker's, as `docker build --pull` has).</param>
+public sealed class ImageInputsResolver(
+    RegistryClient? registry, ImageTags tags, Func<string, IRegistryCredentialProvider> loginFor, Action<string> warn, Action<string> verbose)
 {
-    public static async Task<ImageInputs?> ResolveAsync(BuildContext context, ImageTarget target)
+    public async Task<ImageInputs?> ResolveAsync(ImageTarget target)
     {
-        if (context.Options.Registry is null)
+        if (registry is null)
         {
             return null;
         }
 
-        var buildArgs = ImageBuildSettingsFactory.BuildArgs(context, target).ToList();
+        var buildArgs = ImageBuildSettingsFactory.BuildArgs(tags, target).ToList();
         var text = await File.ReadAllTextAsync(target.Entry.DockerfilePath);
         var digests = new List<KeyValuePair<string, string>>();
         foreach (var image in DockerfileChecker.Bases(text, buildArgs.ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal)))
         {
-            var digest = await BaseDigestAsync(context, image);
+            var digest = await BaseDigestAsync(registry, image);
             if (digest is null)
             {
                 return null;
@@ -36,11 +37,11 @@ public static class ImageInputsResolver
         return ImageInputs.Compute(target, target.Entry.DockerfilePath, target.Entry.ContextDirectory, buildArgs, digests);
     }
 
-    private static async Task<string?> BaseDigestAsync(BuildContext context, string image)
+    private async Task<string?> BaseDigestAsync(RegistryClient target, string image)
     {
         if (!ImageReference.TryParse(Qualified(image), out var reference) || reference is null)
         {
-            context.Warning("Cannot tell the digest of the base '{0}' (not a registry reference): building without the unchanged-inputs check.", image);
+            warn($"Cannot tell the digest of the base '{image}' (not a registry reference): building without the unchanged-inputs check.");
             return null;
         }
 
@@ -51,28 +52,28 @@ public static class ImageInputsResolver
 
         try
         {
-            if (reference.Registry.Equals(context.RegistryHost, StringComparison.OrdinalIgnoreCase))
+            if (reference.Registry.Equals(tags.Registry, StringComparison.OrdinalIgnoreCase))
             {
-                return (await context.RegistryClient.HeadManifestAsync(reference.Repository, reference.Reference))?.Digest
-                    ?? Missing(context, image);
+                return (await target.HeadManifestAsync(reference.Repository, reference.Reference))?.Digest
+                    ?? Missing(image);
             }
 
             // Another registry: with docker's login for it, as `docker build --pull` has.
             using var client = new RegistryClient(
-                reference.Registry, context.LoginFor(reference.Registry), retry: RetryPolicy.Default.WithMaxAttempts(2), onRetry: line => context.Verbose("{0}", line));
-            return (await client.HeadManifestAsync(reference.Repository, reference.Reference))?.Digest ?? Missing(context, image);
+                reference.Registry, loginFor(reference.Registry), retry: RetryPolicy.Default.WithMaxAttempts(2), onRetry: verbose);
+            return (await client.HeadManifestAsync(reference.Repository, reference.Reference))?.Digest ?? Missing(image);
         }
         catch (Exception e) when (e is RegistryException or Cake.Core.CakeException)
         {
             // A registry error, or docker's login for it could not be read (e.g. its credential helper is missing).
-            context.Warning("Cannot read the digest of the base {0} from its registry ({1}): building normally, without the unchanged-inputs check.", image, e.Message);
+            warn($"Cannot read the digest of the base {image} from its registry ({e.Message}): building normally, without the unchanged-inputs check.");
             return null;
         }
     }
 
-    private static string? Missing(BuildContext context, string image)
+    private string? Missing(string image)
     {
-        context.Warning("The base {0} is not in its registry: building normally, without the unchanged-inputs check.", image);
+        warn($"The base {image} is not in its registry: building normally, without the unchanged-inputs check.");
         return null;
     }
 

@@ -1,4 +1,4 @@
-using Build.Context;
+using Build.Registry;
 using Cake.Core;
 
 namespace Build.Images.Inputs;
@@ -7,19 +7,19 @@ namespace Build.Images.Inputs;
 public static class RemoteTagger
 {
     /// <param name="from">A tag, or the manifest's digest.</param>
-    public static async Task<string> TagAsync(BuildContext context, string from, string toTag)
+    public static async Task<string> TagAsync(RegistryClient registry, ImageTags tags, string from, string toTag)
     {
-        var repository = context.Tags.Repository;
-        var manifest = await context.RegistryClient.GetManifestAsync(repository, from)
+        var repository = tags.Repository;
+        var manifest = await registry.GetManifestAsync(repository, from)
             ?? throw new CakeException(
-                $"{(Registry.Digests.IsDigest(from) ? $"{context.Tags.Name}@{from}" : context.Tags.Reference(from))} is no longer in the registry " +
+                $"{(Digests.IsDigest(from) ? $"{tags.Name}@{from}" : tags.Reference(from))} is no longer in the registry " +
                 "(deleted since BuildImage looked?): rerun, or pass --force to rebuild.");
         // Already there (a rerun, or an immutable tag): nothing to write, and an immutable repository would refuse it.
-        if (await context.RegistryClient.HeadManifestAsync(repository, toTag) is { } existing && existing.Digest == manifest.Digest)
+        if (await registry.HeadManifestAsync(repository, toTag) is { } existing && existing.Digest == manifest.Digest)
         {
             return existing.Digest;
         }
 
-        return await context.RegistryClient.PutManifestAsync(repository, toTag, manifest);
+        return await registry.PutManifestAsync(repository, toTag, manifest);
     }
 }
