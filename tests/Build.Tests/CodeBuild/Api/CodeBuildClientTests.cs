@@ -1,0 +1,67 @@
+using Build.CodeBuild.Api;
+using Cake.Core;
+
+namespace Build.Tests.CodeBuild.Api;
+
+public sealed class CodeBuildClientTests
+{
+    [TestCase("""{"__type":"com.amazonaws.codebuild#ResourceNotFoundException","message":"Project cannot be found"}""", "ResourceNotFoundException", "Project cannot be found")]
+    [TestCase("""{"__type":"InvalidInputException:http://internal.amazon.com/coral/","Message":"bad ids"}""", "InvalidInputException", "bad ids")]
+    [TestCase("""{"__type":"ThrottlingException"}""", "ThrottlingException", null)]
+    public void Should_read_the_error_code_and_message_of_a_json_1_1_error(string body, string code, string? message)
+    {
+        Assert.That(CodeBuildClient.ParseError(body), Is.EqualTo((code, message)));
+    }
+
+    [Test]
+    public void Should_keep_a_body_that_is_not_json_as_the_message()
+    {
+        Assert.That(CodeBuildClient.ParseError("<html>bad gateway</html>"), Is.EqualTo(((string?)null, "<html>bad gateway</html>")));
+    }
+
+    [Test]
+    public void Should_prefer_the_codebuild_endpoint_over_the_general_one()
+    {
+        var endpoint = CodeBuildEndpoint.Resolve(Environment(("AWS_REGION", "eu-west-1"), ("AWS_ENDPOINT_URL", "http://127.0.0.1:1/"), ("AWS_ENDPOINT_URL_CODEBUILD", "http://127.0.0.1:2/")));
+
+        Assert.That((endpoint.Url.ToString(), endpoint.Region.SystemName), Is.EqualTo(("http://127.0.0.1:2/", "eu-west-1")));
+    }
+
+    [Test]
+    public void Should_use_the_public_endpoint_when_configured_endpoints_are_ignored()
+    {
+        var endpoint = CodeBuildEndpoint.Resolve(Environment(("AWS_DEFAULT_REGION", "us-west-2"), ("AWS_ENDPOINT_URL", "http://127.0.0.1:1/"), ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")));
+
+        Assert.That((endpoint.Url.ToString(), endpoint.Region.SystemName), Is.EqualTo(("https://codebuild.us-west-2.amazonaws.com/", "us-west-2")));
+    }
+
+    [Test]
+    public void Should_reject_an_endpoint_that_is_not_a_url()
+    {
+        var error = Assert.Throws<CakeException>(() => CodeBuildEndpoint.Resolve(Environment(("AWS_REGION", "eu-west-1"), ("AWS_ENDPOINT_URL_CODEBUILD", "127.0.0.1:4566"))))!;
+
+        Assert.That(error.Message, Does.Contain("'127.0.0.1:4566'").And.Contain("http://"));
+    }
+
+    private static ICakeEnvironment Environment(params (string Name, string Value)[] variables) => new FakeEnvironment(variables.ToDictionary(v => v.Name, v => v.Value));
+
+    // Only GetEnvironmentVariable is read by CodeBuildEndpoint; the rest is Cake's real environment.
+    private sealed class FakeEnvironment(Dictionary<string, string> variables) : ICakeEnvironment
+    {
+        private readonly CakeEnvironment _real = new(new CakePlatform(), new CakeRuntime());
+
+        public Cake.Core.IO.DirectoryPath WorkingDirectory { get => _real.WorkingDirectory; set => _real.WorkingDirectory = value; }
+
+        public Cake.Core.IO.DirectoryPath ApplicationRoot => _real.ApplicationRoot;
+
+        public ICakePlatform Platform => _real.Platform;
+
+        public ICakeRuntime Runtime => _real.Runtime;
+
+        public Cake.Core.IO.DirectoryPath GetSpecialPath(Cake.Core.IO.SpecialPath path) => _real.GetSpecialPath(path);
+
+        public string? GetEnvironmentVariable(string variable) => variables.GetValueOrDefault(variable);
+
+        public IDictionary<string, string> GetEnvironmentVariables() => variables;
+    }
+}
