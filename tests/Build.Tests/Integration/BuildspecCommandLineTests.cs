@@ -1,16 +1,21 @@
+using Build.Tests.CodeBuild.Buildspecs;
 using Build.Tests.Support;
 
 namespace Build.Tests.Integration;
 
-/// <summary>Buildspec and CheckBuildspec as a user runs them: the files written, and each problem named with file, line and node.</summary>
+/// <summary>
+/// Buildspec, CheckBuildspec and the batch tasks as a user runs them: the files written, the check's exit code and
+/// message. Each rule of the check is tested in process (CodeBuild/Buildspecs/BuildspecCheckerTests).
+/// </summary>
 [Parallelizable(ParallelScope.None)]
 public sealed class BuildspecCommandLineTests
 {
     private TempMatrix _matrix = null!;
     private FakeDocker _docker = null!;
     private string _buildspecs = null!;
+    private BuildspecFolder _folder = null!;
 
-    private string BatchFile => Path.Combine(_buildspecs, "batch.yml");
+    private string BatchFile => _folder.BatchFile;
 
     [SetUp]
     public void SetUp()
@@ -19,6 +24,7 @@ public sealed class BuildspecCommandLineTests
         _docker = new FakeDocker();
         // Inside the repository, where CodeBuild reads buildspecs (Buildspec refuses a folder outside it).
         _buildspecs = Path.Combine(BuildProgram.RepositoryRoot, ".artifacts", "tests", "buildspecs-" + Guid.NewGuid().ToString("N")[..8]);
+        _folder = new BuildspecFolder(BuildProgram.RepositoryRoot, _buildspecs, _matrix.Path);
     }
 
     [TearDown]
@@ -40,20 +46,9 @@ public sealed class BuildspecCommandLineTests
 
         Assert.That(written.ExitCode, Is.EqualTo(0), written.ToString());
         Assert.That(check.ExitCode, Is.EqualTo(0), check.ToString());
-        Assert.That(Identifiers(), Is.EqualTo(new[] { "amd64_py37", "arm64v8_py37", "amd64_py38", "arm64v8_py38", "manifest" }));
+        Assert.That(_folder.Identifiers(), Is.EqualTo(new[] { "amd64_py37", "arm64v8_py37", "amd64_py38", "arm64v8_py38", "manifest" }));
         Assert.That(check.Output, Does.Contain("5 node(s)"));
         Assert.That(_docker.Calls, Is.Empty);
-    }
-
-    [Test]
-    public void Should_write_per_version_manifest_nodes_by_default_and_pass_the_check()
-    {
-        var written = Run("--target=Buildspec");
-        var check = Run("--target=CheckBuildspec");
-
-        Assert.That(written.ExitCode, Is.EqualTo(0), written.ToString());
-        Assert.That(check.ExitCode, Is.EqualTo(0), check.ToString());
-        Assert.That(Identifiers(), Is.EqualTo(new[] { "amd64_py37", "arm64v8_py37", "amd64_py38", "arm64v8_py38", "manifest_py37", "manifest_py38" }));
     }
 
     [Test]
@@ -63,114 +58,21 @@ public sealed class BuildspecCommandLineTests
         var check = Run("--target=CheckBuildspec", "--group-by=arch");
 
         Assert.That(check.ExitCode, Is.EqualTo(0), check.ToString());
-        Assert.That(Identifiers(), Is.EqualTo(new[] { "amd64", "arm64v8", "manifest_py37", "manifest_py38" }));
+        Assert.That(_folder.Identifiers(), Is.EqualTo(new[] { "amd64", "arm64v8", "manifest_py37", "manifest_py38" }));
     }
 
     [Test]
     public void Should_reject_a_cycle_naming_the_nodes_and_the_line()
     {
-        Generate();
+        _folder.Write(); // as Buildspec writes them, in process: the program runs only the task under test
         // manifest_py37 already depends on amd64_py37: make amd64_py37 depend on it.
-        Edit("  - identifier: amd64_py37\n", "  - identifier: amd64_py37\n    depend-on:\n    - manifest_py37\n");
+        _folder.Edit("  - identifier: amd64_py37\n", "  - identifier: amd64_py37\n    depend-on:\n    - manifest_py37\n");
 
         var check = Run("--target=CheckBuildspec");
 
         Assert.That(check.ExitCode, Is.Not.EqualTo(0), check.ToString());
-        Assert.That(check.Output, Does.Contain($"batch.yml:{LineOf("identifier: amd64_py37")}: node 'amd64_py37': depend-on makes a cycle")
+        Assert.That(check.Output, Does.Contain($"batch.yml:{_folder.LineOf("identifier: amd64_py37")}: node 'amd64_py37': depend-on makes a cycle")
             .And.Contain("amd64_py37 → manifest_py37 → amd64_py37"));
-    }
-
-    [Test]
-    public void Should_reject_depend_on_naming_a_missing_node()
-    {
-        Generate();
-        Edit("    - arm64v8_py38\n", "    - arm64v8_py39\n");
-
-        var check = Run("--target=CheckBuildspec");
-
-        Assert.That(check.ExitCode, Is.Not.EqualTo(0), check.ToString());
-        Assert.That(check.Output, Does.Contain($"batch.yml:{LineOf("identifier: manifest_py38")}: node 'manifest_py38': depend-on names 'arm64v8_py39', which is not a node"));
-    }
-
-    [Test]
-    public void Should_reject_a_hyphenated_identifier()
-    {
-        Generate();
-        Edit("identifier: amd64_py37\n", "identifier: amd64-py37\n");
-        Edit("    - amd64_py37\n", "    - amd64-py37\n");
-
-        var check = Run("--target=CheckBuildspec");
-
-        Assert.That(check.ExitCode, Is.Not.EqualTo(0), check.ToString());
-        Assert.That(check.Output, Does.Contain($"batch.yml:{LineOf("identifier: amd64-py37")}: node 'amd64-py37': the identifier must use letters, digits and underscores only")
-            .And.Contain("'amd64_py37'"));
-    }
-
-    [Test]
-    public void Should_reject_a_node_for_a_version_the_matrix_lacks()
-    {
-        Generate();
-        Edit("      variables:\n        ARCH: arm64v8\n        VERSION: \"3.8\"", "      variables:\n        ARCH: arm64v8\n        VERSION: \"3.9\"");
-
-        var check = Run("--target=CheckBuildspec");
-
-        Assert.That(check.ExitCode, Is.Not.EqualTo(0), check.ToString());
-        Assert.That(check.Output, Does.Contain($"batch.yml:{LineOf("identifier: arm64v8_py38")}: node 'arm64v8_py38': VERSION=3.9 names no entry of the matrix")
-            .And.Contain("3.7, 3.8"));
-        Assert.That(check.Output, Does.Contain("the matrix entry 3.8/arm64v8 has no build node"));
-    }
-
-    [Test]
-    public void Should_reject_unknown_keys_naming_the_line()
-    {
-        Generate();
-        Edit("      privileged-mode: true\n", "      privileged_mode: true\n");
-
-        var check = Run("--target=CheckBuildspec");
-
-        Assert.That(check.ExitCode, Is.Not.EqualTo(0), check.ToString());
-        Assert.That(check.Output, Does.Contain($"batch.yml:{LineOf("privileged_mode: true")}: node 'amd64_py37': unknown key 'privileged_mode'"));
-    }
-
-    [Test]
-    public void Should_reject_a_matrix_entry_with_no_node()
-    {
-        Generate();
-        File.WriteAllText(Path.Combine(_matrix.Directory, "python3.9.Dockerfile"), "FROM scratch\n");
-        File.WriteAllText(_matrix.Path, File.ReadAllText(_matrix.Path).Replace(
-            "\"images\": [",
-            """
-            "images": [ { "version": "3.9", "dockerfile": "python3.9.Dockerfile", "architectures": ["amd64"] },
-            """));
-
-        var check = Run("--target=CheckBuildspec");
-
-        Assert.That(check.ExitCode, Is.Not.EqualTo(0), check.ToString());
-        Assert.That(check.Output, Does.Contain("the matrix entry 3.9/amd64 has no build node").And.Contain("the matrix entry 3.9 has no manifest node"));
-    }
-
-    [Test]
-    public void Should_reject_a_referenced_buildspec_that_is_missing()
-    {
-        Generate();
-        File.Delete(Path.Combine(_buildspecs, "manifest.yml"));
-
-        var check = Run("--target=CheckBuildspec");
-
-        Assert.That(check.ExitCode, Is.Not.EqualTo(0), check.ToString());
-        Assert.That(check.Output, Does.Contain($"batch.yml:{LineOf("identifier: manifest_py37")}: node 'manifest_py37': its buildspec").And.Contain("manifest.yml' does not exist"));
-    }
-
-    [Test]
-    public void Should_fail_when_the_committed_files_differ_from_what_buildspec_writes()
-    {
-        Generate();
-        Edit("fast-fail: false", "fast-fail: true");
-
-        var check = Run("--target=CheckBuildspec");
-
-        Assert.That(check.ExitCode, Is.Not.EqualTo(0), check.ToString());
-        Assert.That(check.Output, Does.Contain($"batch.yml:{LineOf("fast-fail: true")}: differs from what Buildspec writes").And.Contain("--target=Buildspec"));
     }
 
     [Test]
@@ -208,7 +110,7 @@ public sealed class BuildspecCommandLineTests
     [Test]
     public void Should_print_each_node_with_its_variables_and_commands_under_dryrun_and_run_none()
     {
-        Generate();
+        _folder.Write(); // as Buildspec writes them, in process: the program runs only the task under test
         var runs = Path.Combine(BuildProgram.RepositoryRoot, ".artifacts", "local-batch");
         var before = Directory.Exists(runs) ? Directory.GetDirectories(runs).Length : 0;
 
@@ -221,70 +123,6 @@ public sealed class BuildspecCommandLineTests
         Assert.That(Directory.Exists(runs) ? Directory.GetDirectories(runs).Length : 0, Is.EqualTo(before), "a dry run started a batch");
         Assert.That(_docker.Calls, Is.Empty);
     }
-
-    [Test]
-    public void Should_declare_the_codebuild_cache_in_every_node_buildspec()
-    {
-        Generate();
-
-        foreach (var name in new[] { "build.yml", "manifest.yml" })
-        {
-            var text = File.ReadAllText(Path.Combine(_buildspecs, name));
-            Assert.That(text, Does.Contain("\ncache:\n  key: build-program-$(uname -m)-$(git ls-tree HEAD build build.sh global.json Directory.Build.props Directory.Build.targets | sha256sum | cut -c1-16)\n"), name);
-            Assert.That(text, Does.Contain("  fallback-keys:\n  - build-program-$(uname -m)-\n  paths:\n  - .dotnet/**/*\n  - .nuget/packages/**/*\n  - .artifacts/build/**/*\n"), name);
-        }
-    }
-
-    [Test]
-    public void Should_reject_a_node_buildspec_whose_cache_lacks_a_path()
-    {
-        Generate();
-        var build = Path.Combine(_buildspecs, "build.yml");
-        File.WriteAllText(build, File.ReadAllText(build).Replace("  - .artifacts/build/**/*\n", string.Empty, StringComparison.Ordinal));
-        var line = Array.FindIndex(File.ReadAllLines(build), l => l == "cache:") + 2; // the section starts at its first key
-
-        var check = Run("--target=CheckBuildspec");
-
-        Assert.That(check.ExitCode, Is.Not.EqualTo(0), check.ToString());
-        Assert.That(check.Output, Does.Contain($"build.yml:{line}: 'cache: paths:' lacks .artifacts/build/**/* so that a node of the next batch"));
-    }
-
-    [Test]
-    public void Should_reject_a_node_buildspec_without_cache_or_with_one_cache_for_every_cpu()
-    {
-        Generate();
-        var manifest = Path.Combine(_buildspecs, "manifest.yml");
-        var text = File.ReadAllText(manifest);
-        File.WriteAllText(manifest, text[..text.IndexOf("cache:", StringComparison.Ordinal)]);
-        var build = Path.Combine(_buildspecs, "build.yml");
-        File.WriteAllText(build, File.ReadAllText(build).Replace("key: build-program-$(uname -m)-", "key: build-program-", StringComparison.Ordinal));
-
-        var check = Run("--target=CheckBuildspec");
-
-        Assert.That(check.ExitCode, Is.Not.EqualTo(0), check.ToString());
-        Assert.That(check.Output, Does.Contain("manifest.yml:1: declares no 'cache:'; it needs 'cache: paths:' .dotnet/**/*, .nuget/packages/**/*, .artifacts/build/**/*"));
-        Assert.That(check.Output, Does.Contain("'cache: key:' must start with 'build-program-$(uname -m)-' (one cache per CPU"));
-    }
-
-    private void Generate()
-    {
-        var written = Run("--target=Buildspec");
-        Assert.That(written.ExitCode, Is.EqualTo(0), written.ToString());
-    }
-
-    private void Edit(string from, string to)
-    {
-        var text = File.ReadAllText(BatchFile);
-        Assert.That(text, Does.Contain(from), "the test's edit no longer matches the generated file");
-        var index = text.IndexOf(from, StringComparison.Ordinal);
-        File.WriteAllText(BatchFile, text[..index] + to + text[(index + from.Length)..]);
-    }
-
-    private int LineOf(string text) =>
-        Array.FindIndex(File.ReadAllLines(BatchFile), l => l.Contains(text, StringComparison.Ordinal)) + 1;
-
-    private string[] Identifiers() =>
-        File.ReadAllLines(BatchFile).Where(l => l.TrimStart().StartsWith("- identifier: ", StringComparison.Ordinal)).Select(l => l.Split(": ")[1]).ToArray();
 
     private BuildProgram.Result Run(params string[] arguments) =>
         BuildProgram.Run([$"--matrix={_matrix.Path}", $"--buildspec-dir={_buildspecs}", "--tag-suffix=t1", .. arguments], _docker.Environment);

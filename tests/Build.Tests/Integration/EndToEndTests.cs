@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Build.Images;
 using Build.Registry;
 using Build.Tests.Registry;
 using Build.Tests.Support;
@@ -15,36 +13,20 @@ public sealed class EndToEndTests
 {
     private static readonly string[] Versions = ["3.11", "3.11.2"];
     private static readonly string[] Arches = ["amd64", "arm64v8"];
-    private LocalRegistry _registry = null!;
-    private string _matrixDirectory = null!;
+    private RegistryFixture _fixture = null!;
     private string _matrix = null!;
 
     [OneTimeSetUp]
     public async Task StartRegistryAndWriteMatrix()
     {
-        _registry = await LocalRegistry.StartAsync();
-
-        _matrixDirectory = Directory.CreateTempSubdirectory("e2e-matrix-").FullName;
-        foreach (var dockerfile in Directory.GetFiles(Path.Combine(BuildProgram.RepositoryRoot, "tests", "Build.Tests", "Integration", "Images")))
-        {
-            File.Copy(dockerfile, Path.Combine(_matrixDirectory, Path.GetFileName(dockerfile)));
-        }
-
-        _matrix = Path.Combine(_matrixDirectory, "images.json");
+        _fixture = await RegistryFixture.StartAsync("e2e");
         // The product's own BaseImage task makes the Debian base with mmdebstrap (cached) and publishes it to the registry.
-        WriteMatrix(_matrix, Versions);
-        WriteMatrix(Path.Combine(_matrixDirectory, "wrong-version.json"), ["3.9"]);
+        _matrix = _fixture.WriteMatrix("images.json", Versions, Arches);
+        _fixture.WriteMatrix("wrong-version.json", ["3.9"], Arches);
     }
 
     [OneTimeTearDown]
-    public void StopRegistry()
-    {
-        _registry?.Dispose();
-        if (_matrixDirectory is not null)
-        {
-            Directory.Delete(_matrixDirectory, recursive: true);
-        }
-    }
+    public void StopRegistry() => _fixture?.Dispose();
 
     [Test]
     public async Task Should_publish_every_arch_image_and_verified_manifest_lists_pointing_at_them()
@@ -63,7 +45,7 @@ public sealed class EndToEndTests
         var manifestNode = Build("--target=PushManifest", "--tag-suffix=t1");
         Assert.That(manifestNode.ExitCode, Is.EqualTo(0), manifestNode.ToString());
 
-        using var client = _registry.CreateClient();
+        using var client = _fixture.Registry.CreateClient();
         foreach (var version in Versions)
         {
             var amd64 = await client.HeadManifestAsync("python", $"{version}.t1-amd64");
@@ -73,23 +55,19 @@ public sealed class EndToEndTests
 
             foreach (var tag in new[] { $"{version}.t1", version })
             {
-                var list = await client.GetManifestAsync("python", tag);
-                Assert.That(list, Is.Not.Null, $"manifest list {tag} is missing");
-                Assert.That(list!.IsIndex, Is.True, $"{tag} is a {list.MediaType}, not a manifest list");
-                var platforms = list.Descriptors().ToDictionary(d => d.Platform!.ToString(), d => d.Digest);
-                Assert.That(platforms, Is.EqualTo(new Dictionary<string, string>
+                await _fixture.AssertListAsync(tag, new Dictionary<string, string>
                 {
                     ["linux/amd64"] = amd64!.Digest,
                     ["linux/arm64/v8"] = arm64!.Digest,
-                }), $"manifest list {tag}");
+                });
             }
 
-            Assert.That(manifestNode.Output, Does.Contain($"{_registry.Address}/python:{version}.t1 ").Or.Contain($"{_registry.Address}/python:{version}.t1\n"));
+            Assert.That(manifestNode.Output, Does.Contain($"{_fixture.Registry.Address}/python:{version}.t1 ").Or.Contain($"{_fixture.Registry.Address}/python:{version}.t1\n"));
         }
 
         // The floating tag runs the arm64 image under emulation, and the amd64 one natively.
-        Assert.That(RunImage("linux/arm64", $"{_registry.Address}/python:3.11"), Is.EqualTo("aarch64"));
-        Assert.That(RunImage("linux/amd64", $"{_registry.Address}/python:3.11"), Is.EqualTo("x86_64"));
+        Assert.That(RunImage("linux/arm64", $"{_fixture.Registry.Address}/python:3.11"), Is.EqualTo("aarch64"));
+        Assert.That(RunImage("linux/amd64", $"{_fixture.Registry.Address}/python:3.11"), Is.EqualTo("x86_64"));
     }
 
     [Test]
@@ -101,12 +79,12 @@ public sealed class EndToEndTests
         var manifestNode = Build("--target=PushManifest", "--tag-suffix=t2");
 
         Assert.That(manifestNode.ExitCode, Is.Not.EqualTo(0), manifestNode.ToString());
-        Assert.That(manifestNode.Output, Does.Contain($"{_registry.Address}/python:3.11.t2-arm64v8")
-            .And.Contain($"{_registry.Address}/python:3.11.2.t2-amd64")
-            .And.Contain($"{_registry.Address}/python:3.11.2.t2-arm64v8"));
+        Assert.That(manifestNode.Output, Does.Contain($"{_fixture.Registry.Address}/python:3.11.t2-arm64v8")
+            .And.Contain($"{_fixture.Registry.Address}/python:3.11.2.t2-amd64")
+            .And.Contain($"{_fixture.Registry.Address}/python:3.11.2.t2-arm64v8"));
         Assert.That(manifestNode.Output, Does.Not.Contain($"python:3.11.t2-amd64,"), "an image that is present is not reported missing");
 
-        using var client = _registry.CreateClient();
+        using var client = _fixture.Registry.CreateClient();
         Assert.That(await client.HeadManifestAsync("python", "3.11.t2"), Is.Null);
         Assert.That(await client.HeadManifestAsync("python", "3.11.2.t2"), Is.Null);
     }
@@ -235,27 +213,16 @@ public sealed class EndToEndTests
     public async Task Should_push_nothing_when_the_image_has_another_python_than_the_matrix_says()
     {
         // The "3.9" entry builds the same Dockerfile, whose base has Debian's Python 3.11.
-        var node = BuildProgram.Run([$"--matrix={Path.Combine(_matrixDirectory, "wrong-version.json")}", $"--registry={_registry.Address}", "--target=PushImage", "--arch=arm64v8", "--tag-suffix=t4"]);
+        var node = BuildProgram.Run([$"--matrix={Path.Combine(_fixture.Directory, "wrong-version.json")}", $"--registry={_fixture.Registry.Address}", "--target=PushImage", "--arch=arm64v8", "--tag-suffix=t4"]);
 
         Assert.That(node.ExitCode, Is.Not.EqualTo(0), node.ToString());
         Assert.That(node.Output, Does.Contain("TestImage failed").And.Contain("python is 3.11").And.Contain("version 3.9"));
-        using var client = _registry.CreateClient();
+        using var client = _fixture.Registry.CreateClient();
         Assert.That(await client.HeadManifestAsync("python", "3.9.t4-arm64v8"), Is.Null);
     }
 
-    private static void WriteMatrix(string path, IEnumerable<string> versions)
-    {
-        var buildArgs = new Dictionary<string, string> { ["BASE_IMAGE"] = "{registry}/debian-python:bookworm" };
-        File.WriteAllText(path, JsonSerializer.Serialize(new
-        {
-            repository = "python",
-            @base = DebianBase.Spec,
-            images = versions.Select(v => new { version = v, dockerfile = "python.Dockerfile", architectures = Arches, buildArgs }),
-        }));
-    }
-
     private BuildProgram.Result Build(params string[] arguments) =>
-        BuildProgram.Run([$"--matrix={_matrix}", $"--registry={_registry.Address}", .. arguments]);
+        _fixture.Run("images.json", null, arguments);
 
     private static string RunImage(string platform, string image) =>
         Shell.Run("docker", "run", "--rm", "--pull=always", "--platform", platform, image, "-c", "import platform; print(platform.machine())").Trim();

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Build.Images;
 using Build.Registry;
 using Build.Tests.Registry;
@@ -17,85 +16,74 @@ public sealed class FaultInjectionTests
 {
     private static readonly Platform Amd64 = new("linux", "amd64");
     private static readonly Platform Arm64V8 = new("linux", "arm64", "v8");
-    private LocalRegistry _registry = null!;
-    private FaultProxy _proxy = null!;
-    private string _matrixDirectory = null!;
+    private RegistryFixture _fixture = null!;
 
     [OneTimeSetUp]
     public async Task StartRegistryAndWriteMatrices()
     {
-        _registry = await LocalRegistry.StartAsync();
-        _matrixDirectory = Directory.CreateTempSubdirectory("fault-matrix-").FullName;
-        File.Copy(Path.Combine(BuildProgram.RepositoryRoot, "tests", "Build.Tests", "Integration", "Images", "python.Dockerfile"), Path.Combine(_matrixDirectory, "python.Dockerfile"));
-        WriteMatrix("both.json", ["amd64", "arm64v8"]);
-        WriteMatrix("amd64.json", ["amd64"]);
+        _fixture = await RegistryFixture.StartAsync("fault");
+        _fixture.WriteMatrix("both.json", ["3.11"], ["amd64", "arm64v8"]);
+        _fixture.WriteMatrix("amd64.json", ["3.11"], ["amd64"]);
     }
 
     [SetUp]
-    public async Task StartProxy() => _proxy = await FaultProxy.StartAsync(_registry);
+    public Task StartProxy() => _fixture.StartProxyAsync();
 
     [TearDown]
-    public async Task StopProxy() => await _proxy.DisposeAsync();
+    public Task StopProxy() => _fixture.StopProxyAsync();
 
     [OneTimeTearDown]
-    public void StopRegistry()
-    {
-        _registry?.Dispose();
-        if (_matrixDirectory is not null)
-        {
-            Directory.Delete(_matrixDirectory, recursive: true);
-        }
-    }
+    public void StopRegistry() => _fixture?.Dispose();
 
     [Test]
     public async Task Should_retry_503s_and_publish_verified_manifest_lists()
     {
         var digests = await PushArchImagesAsync("f1");
-        _proxy.FailWith(HttpStatusCode.ServiceUnavailable, count: 4);
+        _fixture.Proxy.FailWith(HttpStatusCode.ServiceUnavailable, count: 4);
 
         var node = Build("both.json", "--target=PushManifest", "--tag-suffix=f1");
 
         Assert.That(node.ExitCode, Is.EqualTo(0), node.ToString());
-        Assert.That(_proxy.Injected, Is.EqualTo(4));
+        Assert.That(_fixture.Proxy.Injected, Is.EqualTo(4));
         Assert.That(node.Output, Does.Contain("attempt 1 of 5").And.Contain("failed (HTTP 503 (ServiceUnavailable)); retrying in"));
-        await AssertListAsync("3.11.f1", digests);
-        await AssertListAsync("3.11", digests);
+        await _fixture.AssertListAsync("3.11.f1", digests);
+        await _fixture.AssertListAsync("3.11", digests);
     }
 
     [Test]
     public async Task Should_wait_out_a_429_with_retry_after_and_publish_the_list()
     {
         var digests = await PushArchImagesAsync("f2");
-        _proxy.FailWith(HttpStatusCode.TooManyRequests, count: 2, retryAfter: TimeSpan.FromSeconds(1), when: r => r.Method == "PUT");
+        _fixture.Proxy.FailWith(HttpStatusCode.TooManyRequests, count: 2, retryAfter: TimeSpan.FromSeconds(1), when: r => r.Method == "PUT");
 
         var node = Build("both.json", "--target=PushManifest", "--tag-suffix=f2");
 
         Assert.That(node.ExitCode, Is.EqualTo(0), node.ToString());
-        Assert.That(_proxy.Injected, Is.EqualTo(2));
+        Assert.That(_fixture.Proxy.Injected, Is.EqualTo(2));
         Assert.That(node.Output, Does.Contain("failed (HTTP 429 (TooManyRequests), Retry-After 1s); retrying in 1.0s."));
-        await AssertListAsync("3.11.f2", digests);
+        await _fixture.AssertListAsync("3.11.f2", digests);
     }
 
     [Test]
     public async Task Should_stop_with_a_clear_error_and_publish_no_list_once_the_retry_bound_is_passed()
     {
         await PushArchImagesAsync("f3");
-        _proxy.FailWith(HttpStatusCode.ServiceUnavailable, count: int.MaxValue, when: r => r.Method == "PUT");
+        _fixture.Proxy.FailWith(HttpStatusCode.ServiceUnavailable, count: int.MaxValue, when: r => r.Method == "PUT");
 
         var node = Build("both.json", "--target=PushManifest", "--tag-suffix=f3", "--retries=2");
 
         Assert.That(node.ExitCode, Is.Not.EqualTo(0), node.ToString());
-        Assert.That(_proxy.Injected, Is.EqualTo(2));
-        Assert.That(node.Output, Does.Contain($"Gave up after 2 attempts: Registry {_proxy.Address} answered HTTP 503 (ServiceUnavailable) to PUT manifest python:3.11.f3")
+        Assert.That(_fixture.Proxy.Injected, Is.EqualTo(2));
+        Assert.That(node.Output, Does.Contain($"Gave up after 2 attempts: Registry {_fixture.Proxy.Address} answered HTTP 503 (ServiceUnavailable) to PUT manifest python:3.11.f3")
             .And.Contain("raise --retries"));
-        using var client = _registry.CreateClient();
+        using var client = _fixture.Registry.CreateClient();
         Assert.That(await client.HeadManifestAsync("python", "3.11.f3"), Is.Null);
     }
 
     [Test]
     public async Task Should_push_through_a_connection_dropped_mid_upload_and_publish_the_list()
     {
-        _proxy.DropMidUpload("python", count: 1);
+        _fixture.Proxy.DropMidUpload("python", count: 1);
 
         // --force: an earlier test may have published an image of the same inputs, and this one must push layers.
         var node = Build("amd64.json", "--target=PushImage", "--tag-suffix=f4", "--force");
@@ -103,9 +91,9 @@ public sealed class FaultInjectionTests
 
         Assert.That(node.ExitCode, Is.EqualTo(0), node.ToString());
         Assert.That(manifestNode.ExitCode, Is.EqualTo(0), manifestNode.ToString());
-        Assert.That(_proxy.Requests, Has.One.Contains("→ dropped (injected)"));
-        var image = await AssertCompleteImageAsync("3.11.f4-amd64");
-        await AssertListAsync("3.11.f4", new Dictionary<string, string> { ["linux/amd64"] = image });
+        Assert.That(_fixture.Proxy.Requests, Has.One.Contains("→ dropped (injected)"));
+        var image = await _fixture.AssertCompleteImageAsync("3.11.f4-amd64");
+        await _fixture.AssertListAsync("3.11.f4", new Dictionary<string, string> { ["linux/amd64"] = image });
     }
 
     [Test]
@@ -116,9 +104,9 @@ public sealed class FaultInjectionTests
         var node = Build("amd64.json", docker.Environment, "--target=PushImage", "--tag-suffix=f5", "--force");
 
         Assert.That(node.ExitCode, Is.EqualTo(0), node.ToString());
-        Assert.That(node.Output, Does.Contain($"docker push {_proxy.Address}/python:3.11.f5-amd64: attempt 1 of 5 failed (503 Service Unavailable); retrying in"));
+        Assert.That(node.Output, Does.Contain($"docker push {_fixture.Proxy.Address}/python:3.11.f5-amd64: attempt 1 of 5 failed (503 Service Unavailable); retrying in"));
         Assert.That(docker.CallsOf("push"), Has.Count.EqualTo(2));
-        await AssertCompleteImageAsync("3.11.f5-amd64");
+        await _fixture.AssertCompleteImageAsync("3.11.f5-amd64");
     }
 
     [Test]
@@ -126,20 +114,20 @@ public sealed class FaultInjectionTests
     {
         // A context of its own, so that no earlier test has published an image of the same inputs.
         var matrix = Path.Combine("killed", "amd64.json");
-        Directory.CreateDirectory(Path.Combine(_matrixDirectory, "killed"));
-        File.Copy(Path.Combine(_matrixDirectory, "python.Dockerfile"), Path.Combine(_matrixDirectory, "killed", "python.Dockerfile"));
-        File.WriteAllText(Path.Combine(_matrixDirectory, "killed", "run-id.txt"), Guid.NewGuid().ToString());
-        WriteMatrix(matrix, ["amd64"]);
-        _proxy.StallUpload("python");
+        Directory.CreateDirectory(Path.Combine(_fixture.Directory, "killed"));
+        File.Copy(Path.Combine(_fixture.Directory, "python.Dockerfile"), Path.Combine(_fixture.Directory, "killed", "python.Dockerfile"));
+        File.WriteAllText(Path.Combine(_fixture.Directory, "killed", "run-id.txt"), Guid.NewGuid().ToString());
+        _fixture.WriteMatrix(matrix, ["3.11"], ["amd64"]);
+        _fixture.Proxy.StallUpload("python");
 
         using (var killed = BuildProgram.Start(Arguments(matrix, "--target=PushImage", "--tag-suffix=f6")))
         {
-            await _proxy.Stalled.WaitAsync(TimeSpan.FromMinutes(10));
+            await _fixture.Proxy.Stalled.WaitAsync(TimeSpan.FromMinutes(10));
             killed.KillHard();
         }
 
-        _proxy.ReleaseStalled();
-        using var client = _registry.CreateClient();
+        _fixture.Proxy.ReleaseStalled();
+        using var client = _fixture.Registry.CreateClient();
         Assert.That(await client.HeadManifestAsync("python", "3.11.f6-amd64"), Is.Null, "the killed run published nothing");
 
         var rerun = Build(matrix, "--target=PushImage", "--tag-suffix=f6");
@@ -148,79 +136,39 @@ public sealed class FaultInjectionTests
         Assert.That(rerun.ExitCode, Is.EqualTo(0), rerun.ToString());
         Assert.That(manifestNode.ExitCode, Is.EqualTo(0), manifestNode.ToString());
         Assert.That(rerun.Output, Does.Contain("Building"), "the inputs tag is set last, so the killed image is built and pushed again");
-        var image = await AssertCompleteImageAsync("3.11.f6-amd64");
-        await AssertListAsync("3.11.f6", new Dictionary<string, string> { ["linux/amd64"] = image });
+        var image = await _fixture.AssertCompleteImageAsync("3.11.f6-amd64");
+        await _fixture.AssertListAsync("3.11.f6", new Dictionary<string, string> { ["linux/amd64"] = image });
     }
 
     [Test]
     public async Task Should_publish_a_list_missing_an_arch_only_with_allow_partial_and_say_what_is_missing()
     {
-        var amd64 = await TestImage.Create(Amd64, label: "f7").PushAsync(_registry, "python", "3.11.f7-amd64");
+        var amd64 = await TestImage.Create(Amd64, label: "f7").PushAsync(_fixture.Registry, "python", "3.11.f7-amd64");
 
         var refused = Build("both.json", "--target=PushManifest", "--tag-suffix=f7");
-        using var client = _registry.CreateClient();
+        using var client = _fixture.Registry.CreateClient();
         var listAfterRefusal = await client.HeadManifestAsync("python", "3.11.f7");
         var partial = Build("both.json", "--target=PushManifest", "--tag-suffix=f7", "--allow-partial");
 
         Assert.That(refused.ExitCode, Is.Not.EqualTo(0), refused.ToString());
-        Assert.That(refused.Output, Does.Contain($"{_proxy.Address}/python:3.11.f7-arm64v8").And.Contain("--allow-partial"));
+        Assert.That(refused.Output, Does.Contain($"{_fixture.Proxy.Address}/python:3.11.f7-arm64v8").And.Contain("--allow-partial"));
         Assert.That(listAfterRefusal, Is.Null);
         Assert.That(partial.ExitCode, Is.EqualTo(0), partial.ToString());
-        Assert.That(partial.Output, Does.Contain($"publishing manifest lists WITHOUT 1 arch image(s) the matrix lists: {_proxy.Address}/python:3.11.f7-arm64v8"));
-        await AssertListAsync("3.11.f7", new Dictionary<string, string> { ["linux/amd64"] = amd64 });
-    }
-
-    private void WriteMatrix(string name, string[] arches)
-    {
-        var buildArgs = new Dictionary<string, string> { ["BASE_IMAGE"] = "{registry}/debian-python:bookworm" };
-        File.WriteAllText(Path.Combine(_matrixDirectory, name), JsonSerializer.Serialize(new
-        {
-            repository = "python",
-            @base = new { repository = "debian-python", tag = "bookworm", suite = "bookworm", packages = new[] { "python3", "python3-pip", "python-is-python3" } },
-            images = new[] { new { version = "3.11", dockerfile = "python.Dockerfile", architectures = arches, buildArgs } },
-        }));
+        Assert.That(partial.Output, Does.Contain($"publishing manifest lists WITHOUT 1 arch image(s) the matrix lists: {_fixture.Proxy.Address}/python:3.11.f7-arm64v8"));
+        await _fixture.AssertListAsync("3.11.f7", new Dictionary<string, string> { ["linux/amd64"] = amd64 });
     }
 
     // The manifest node needs arch images only: tiny ones pushed straight to the registry, no docker build.
     private async Task<Dictionary<string, string>> PushArchImagesAsync(string suffix) => new()
     {
-        ["linux/amd64"] = await TestImage.Create(Amd64, label: suffix).PushAsync(_registry, "python", $"3.11.{suffix}-amd64"),
-        ["linux/arm64/v8"] = await TestImage.Create(Arm64V8, label: suffix).PushAsync(_registry, "python", $"3.11.{suffix}-arm64v8"),
+        ["linux/amd64"] = await TestImage.Create(Amd64, label: suffix).PushAsync(_fixture.Registry, "python", $"3.11.{suffix}-amd64"),
+        ["linux/arm64/v8"] = await TestImage.Create(Arm64V8, label: suffix).PushAsync(_fixture.Registry, "python", $"3.11.{suffix}-arm64v8"),
     };
-
-    private async Task AssertListAsync(string tag, IDictionary<string, string> expected)
-    {
-        using var client = _registry.CreateClient();
-        var list = await client.GetManifestAsync("python", tag);
-        Assert.That(list, Is.Not.Null, $"manifest list {tag} is missing");
-        Assert.That(list!.IsIndex, Is.True, $"{tag} is a {list.MediaType}, not a manifest list");
-        Assert.That(list.Descriptors().ToDictionary(d => d.Platform!.ToString(), d => d.Digest), Is.EqualTo(expected), $"manifest list {tag}");
-    }
-
-    /// <summary>The tag's manifest and every blob it names are in the registry; returns its digest.</summary>
-    private async Task<string> AssertCompleteImageAsync(string tag)
-    {
-        using var client = _registry.CreateClient();
-        var manifest = await client.GetManifestAsync("python", tag);
-        Assert.That(manifest, Is.Not.Null, $"{tag} is missing");
-        using var document = JsonDocument.Parse(manifest!.Body);
-        var blobs = document.RootElement.GetProperty("layers").EnumerateArray().Append(document.RootElement.GetProperty("config"))
-            .Select(b => b.GetProperty("digest").GetString()!).ToList();
-        using var http = _registry.CreateHttpClient();
-        foreach (var blob in blobs)
-        {
-            using var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"v2/python/blobs/{blob}"));
-            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"blob {blob} of {tag}");
-        }
-
-        return manifest.Digest;
-    }
 
     private BuildProgram.Result Build(string matrix, params string[] arguments) => Build(matrix, null, arguments);
 
     private BuildProgram.Result Build(string matrix, IDictionary<string, string?>? environment, params string[] arguments) =>
         BuildProgram.Run(Arguments(matrix, arguments), environment);
 
-    private string[] Arguments(string matrix, params string[] arguments) =>
-        [$"--matrix={Path.Combine(_matrixDirectory, matrix)}", $"--registry={_proxy.Address}", "--install-prerequisites=false", .. arguments];
+    private string[] Arguments(string matrix, params string[] arguments) => _fixture.Arguments(matrix, ["--install-prerequisites=false", .. arguments]);
 }

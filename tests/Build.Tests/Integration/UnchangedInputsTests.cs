@@ -12,46 +12,30 @@ namespace Build.Tests.Integration;
 [Parallelizable(ParallelScope.None)]
 public sealed class UnchangedInputsTests
 {
-    private LocalRegistry _registry = null!;
-    private FaultProxy _proxy = null!;
-    private string _matrixDirectory = null!;
+    private RegistryFixture _fixture = null!;
 
     [OneTimeSetUp]
     public async Task StartRegistryAndWriteMatrix()
     {
-        _registry = await LocalRegistry.StartAsync();
-        _matrixDirectory = Directory.CreateTempSubdirectory("inputs-matrix-").FullName;
-        File.Copy(Path.Combine(BuildProgram.RepositoryRoot, "tests", "Build.Tests", "Integration", "Images", "python.Dockerfile"), Path.Combine(_matrixDirectory, "python.Dockerfile"));
-        File.WriteAllText(Path.Combine(_matrixDirectory, "images.json"), JsonSerializer.Serialize(new
-        {
-            repository = "python",
-            @base = new { repository = "debian-python", tag = "bookworm", suite = "bookworm", packages = new[] { "python3", "python3-pip", "python-is-python3" } },
-            images = new[] { new { version = "3.11", dockerfile = "python.Dockerfile", architectures = new[] { "amd64" }, buildArgs = new Dictionary<string, string> { ["BASE_IMAGE"] = "{registry}/debian-python:bookworm" } } },
-        }));
+        _fixture = await RegistryFixture.StartAsync("inputs");
+        _fixture.WriteMatrix("images.json", ["3.11"], ["amd64"]);
     }
 
     [SetUp]
-    public async Task StartProxy() => _proxy = await FaultProxy.StartAsync(_registry);
+    public Task StartProxy() => _fixture.StartProxyAsync();
 
     [TearDown]
-    public async Task StopProxy() => await _proxy.DisposeAsync();
+    public Task StopProxy() => _fixture.StopProxyAsync();
 
     [OneTimeTearDown]
-    public void StopRegistry()
-    {
-        _registry?.Dispose();
-        if (_matrixDirectory is not null)
-        {
-            Directory.Delete(_matrixDirectory, recursive: true);
-        }
-    }
+    public void StopRegistry() => _fixture?.Dispose();
 
     [Test]
     public async Task Should_rerun_a_node_with_unchanged_inputs_without_building_or_moving_a_layer()
     {
         var first = Build(null, "--target=PushImage", "--tag-suffix=u1");
         Assert.That(first.ExitCode, Is.EqualTo(0), first.ToString());
-        var uploadsBefore = _proxy.BlobUploads;
+        var uploadsBefore = _fixture.Proxy.BlobUploads;
 
         using var docker = RecordingDocker.PassThrough();
         var rerun = Build(docker.Environment, "--target=PushImage", "--tag-suffix=u2");
@@ -60,11 +44,11 @@ public sealed class UnchangedInputsTests
         Assert.That(rerun.ExitCode, Is.EqualTo(0), rerun.ToString());
         Assert.That(manifestNode.ExitCode, Is.EqualTo(0), manifestNode.ToString());
         Assert.That(uploadsBefore, Is.GreaterThan(0), "the first run pushed layers through the proxy");
-        Assert.That(_proxy.BlobUploads, Is.EqualTo(uploadsBefore), "the rerun uploaded no blob");
+        Assert.That(_fixture.Proxy.BlobUploads, Is.EqualTo(uploadsBefore), "the rerun uploaded no blob");
         Assert.That(docker.Calls.Where(c => c.Split(' ')[0] is "build" or "push" or "pull" or "run" or "load"), Is.Empty, string.Join("\n", docker.Calls));
         Assert.That(rerun.Output, Does.Contain("inputs unchanged").And.Contain("no layer pulled or pushed"));
 
-        using var client = _registry.CreateClient();
+        using var client = _fixture.Registry.CreateClient();
         var original = await client.HeadManifestAsync("python", "3.11.u1-amd64");
         var retagged = await client.HeadManifestAsync("python", "3.11.u2-amd64");
         Assert.That(retagged?.Digest, Is.EqualTo(original?.Digest).And.Not.Null);
@@ -89,7 +73,7 @@ public sealed class UnchangedInputsTests
             Assert.That(docker.CallsOf("run"), Has.Count.EqualTo(1), "--force also runs TestImage again");
         }
 
-        var extra = Path.Combine(_matrixDirectory, "requirements.txt");
+        var extra = Path.Combine(_fixture.Directory, "requirements.txt");
         File.WriteAllText(extra, "# a new file in the build context\n");
         try
         {
@@ -97,7 +81,7 @@ public sealed class UnchangedInputsTests
             var changed = Build(docker.Environment, "--target=PushImage", "--tag-suffix=u5");
             Assert.That(changed.ExitCode, Is.EqualTo(0), changed.ToString());
             Assert.That(docker.CallsOf("build"), Has.Count.EqualTo(1));
-            var previous = $"{_proxy.Address}/python:3.11";
+            var previous = $"{_fixture.Proxy.Address}/python:3.11";
             Assert.That(docker.CallsOf("pull"), Is.EqualTo(new[] { $"pull --platform linux/amd64 --quiet {previous}" }), "the previous image of the version is pulled for the arch");
             Assert.That(docker.CallsOf("build").Single(), Does.Contain($"--cache-from {previous}"));
 
@@ -120,7 +104,7 @@ public sealed class UnchangedInputsTests
         }
 
         // A change to how the image runs (here its environment) is tested again, even with every layer the same.
-        var dockerfile = Path.Combine(_matrixDirectory, "python.Dockerfile");
+        var dockerfile = Path.Combine(_fixture.Directory, "python.Dockerfile");
         var original = File.ReadAllText(dockerfile);
         File.AppendAllText(dockerfile, "ENV PYTHONDONTWRITEBYTECODE=1\n");
         try
@@ -138,7 +122,7 @@ public sealed class UnchangedInputsTests
 
     private async Task<Dictionary<string, string>> LabelsAsync(string tag)
     {
-        using var client = _registry.CreateClient();
+        using var client = _fixture.Registry.CreateClient();
         var manifest = await client.GetManifestAsync("python", tag) ?? throw new AssertionException($"python:{tag} is not in the registry");
         using var config = new MemoryStream();
         await client.DownloadBlobAsync("python", manifest.BlobDigests()[0], config);
@@ -148,9 +132,9 @@ public sealed class UnchangedInputsTests
 
     private async Task<List<string>> InputsTagsAsync(string digest)
     {
-        using var http = _registry.CreateHttpClient();
+        using var http = _fixture.Registry.CreateHttpClient();
         using var document = JsonDocument.Parse(await http.GetStringAsync("v2/python/tags/list"));
-        using var client = _registry.CreateClient();
+        using var client = _fixture.Registry.CreateClient();
         var matching = new List<string>();
         foreach (var tag in document.RootElement.GetProperty("tags").EnumerateArray().Select(t => t.GetString()!).Where(t => t.Contains(".inputs-", StringComparison.Ordinal)))
         {
@@ -164,5 +148,5 @@ public sealed class UnchangedInputsTests
     }
 
     private BuildProgram.Result Build(IDictionary<string, string?>? environment, params string[] arguments) =>
-        BuildProgram.Run([$"--matrix={Path.Combine(_matrixDirectory, "images.json")}", $"--registry={_proxy.Address}", "--install-prerequisites=false", .. arguments], environment);
+        _fixture.Run("images.json", environment, ["--install-prerequisites=false", .. arguments]);
 }
