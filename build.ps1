@@ -152,7 +152,7 @@ $recipe = '2'
 
 # Same inputs as build.sh: the build project's sources and the repo-wide MSBuild/SDK settings, by content.
 function Get-InputsHash {
-    $extensions = '.cs', '.csproj', '.props', '.targets', '.json'
+    $extensions = '.cs', '.csproj', '.props', '.targets', '.json', '.sh'
     $files = Get-ChildItem -Path (Join-Path $root 'build') -Recurse -File |
         Where-Object { $extensions -contains $_.Extension -and $_.FullName -notmatch '[\\/](bin|obj)[\\/]' } |
         Sort-Object { $_.FullName.Substring($root.Length).Replace('\', '/') } -Culture ([cultureinfo]::InvariantCulture)

@@ -144,7 +144,7 @@ recipe=2
 # The inputs: the build project's sources and the repo-wide MSBuild/SDK settings. Hashing contents (not mtimes)
 # means a fresh checkout or a branch switch rebuilds exactly when something changed. build.ps1 computes the same hash.
 inputs_hash() {
-  (cd "$root" && find build -type f \( -name '*.cs' -o -name '*.csproj' -o -name "*.props" -o -name "*.targets" -o -name '*.json' \) \
+  (cd "$root" && find build -type f \( -name '*.cs' -o -name '*.csproj' -o -name "*.props" -o -name "*.targets" -o -name '*.json' -o -name '*.sh' \) \
       -not -path 'build/bin/*' -not -path 'build/obj/*' -print0 \
     | LC_ALL=C sort -z | xargs -0 sha256sum; sha256sum global.json Directory.Build.props Directory.Build.targets
     echo "recipe: $recipe") | sha256sum | cut -d' ' -f1

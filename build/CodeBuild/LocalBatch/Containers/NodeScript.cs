@@ -16,6 +16,14 @@ public static class NodeScript
     public const string Folder = "/codebuild/local-batch";
     public const string CacheFolder = "/codebuild/cache";
 
+    private static readonly Lazy<string> WritableCgroups = new(() =>
+    {
+        using var stream = typeof(NodeScript).Assembly.GetManifestResourceStream("writable-cgroups.sh")
+            ?? throw new InvalidOperationException("The program lacks its embedded writable-cgroups.sh (see Build.csproj).");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    });
+
     /// <param name="relay">A loopback registry address the node should reach (as REGISTRY says) and where the batch relays it.</param>
     public static string Render(string identifier, BuildCache? cache, bool remountCgroups, (IPEndPoint Loopback, IPEndPoint Relay)? relay)
     {
@@ -31,17 +39,9 @@ public static class NodeScript
             """);
         if (remountCgroups)
         {
-            // Without --privileged, Docker mounts the cgroup v1 hierarchies read-only and the node's dockerd could start but
-            // run no container: mount them afresh, with this container's cgroup as the parent of the inner containers'.
-            script.AppendLine("""
-                own="$(awk -F: '$2 ~ /(^|,)cpu(,|$)/ { print $3; exit }' /proc/self/cgroup)"
-                while read -r mount options; do
-                  controller="${options##*,}"
-                  [[ "$controller" == name=* ]] && controller="none,$controller"
-                  umount "$mount" && mount -t cgroup -o "$controller" cgroup "$mount"
-                done < <(awk '$3 == "cgroup" && $4 ~ /^ro,/ { print $2, $4 }' /proc/mounts)
-                mkdir -p /etc/docker && echo "{ \"cgroup-parent\": \"${own:-/docker}\" }" > /etc/docker/daemon.json
-                """);
+            // Without --privileged, the node's dockerd needs writable cgroups (the script says how; the fresh-machine
+            // test's containers source the same file).
+            script.Append(WritableCgroups.Value).AppendLine("writable_cgroups");
         }
 
         script.AppendLine("""

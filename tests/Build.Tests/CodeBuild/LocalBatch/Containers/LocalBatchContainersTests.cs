@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Build.CodeBuild.LocalBatch;
 using Build.CodeBuild.LocalBatch.Containers;
+using Build.Tests.Support;
 using Cake.Core;
 
 namespace Build.Tests.CodeBuild.LocalBatch.Containers;
@@ -68,4 +69,19 @@ public sealed class LocalBatchContainersTests
     public void Should_fall_back_to_every_capability_but_SYS_RESOURCE_with_the_profiles_lifted() =>
         Assert.That(string.Join(' ', ContainerSupport.Fallback), Is.EqualTo(
             "--cap-add ALL --cap-drop SYS_RESOURCE --security-opt seccomp=unconfined --security-opt apparmor=unconfined --security-opt systempaths=unconfined"));
+
+    [Test]
+    public void Should_give_the_node_writable_cgroups_from_the_one_script_the_fresh_machine_test_sources()
+    {
+        var shared = File.ReadAllText(Path.Combine(BuildProgram.RepositoryRoot, "build", "CodeBuild", "LocalBatch", "Containers", "writable-cgroups.sh"));
+
+        var remounting = NodeScript.Render("amd64_py311", cache: null, remountCgroups: true, relay: null);
+        var privileged = NodeScript.Render("amd64_py311", cache: null, remountCgroups: false, relay: null);
+
+        Assert.That(remounting, Does.Contain(shared + "writable_cgroups\n").Or.Contain(shared + "writable_cgroups\r\n"));
+        Assert.That(privileged, Does.Not.Contain("writable_cgroups"));
+        Assert.That(File.ReadAllText(Path.Combine(BuildProgram.RepositoryRoot, "tests", "fresh-machine", "cgroups.sh")),
+            Does.Contain("source build/CodeBuild/LocalBatch/Containers/writable-cgroups.sh"));
+        Assert.That(Shell.Run("bash", "-n", "-c", remounting), Is.Empty, "the node script parses as bash");
+    }
 }
