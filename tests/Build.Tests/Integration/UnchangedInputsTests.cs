@@ -10,32 +10,16 @@ namespace Build.Tests.Integration;
 /// counts blob uploads, in front of a real registry.
 /// </summary>
 [Parallelizable(ParallelScope.None)]
-public sealed class UnchangedInputsTests
+public sealed class UnchangedInputsTests() : ProxiedRegistryTests("inputs")
 {
-    private RegistryFixture _fixture = null!;
-
-    [OneTimeSetUp]
-    public async Task StartRegistryAndWriteMatrix()
-    {
-        _fixture = await RegistryFixture.StartAsync("inputs");
-        _fixture.WriteMatrix("images.json", ["3.11"], ["amd64"]);
-    }
-
-    [SetUp]
-    public Task StartProxy() => _fixture.StartProxyAsync();
-
-    [TearDown]
-    public Task StopProxy() => _fixture.StopProxyAsync();
-
-    [OneTimeTearDown]
-    public void StopRegistry() => _fixture?.Dispose();
+    protected override void WriteMatrices(RegistryFixture fixture) => fixture.WriteMatrix("images.json", ["3.11"], ["amd64"]);
 
     [Test]
     public async Task Should_rerun_a_node_with_unchanged_inputs_without_building_or_moving_a_layer()
     {
         var first = Build(null, "--target=PushImage", "--tag-suffix=u1");
         Assert.That(first.ExitCode, Is.EqualTo(0), first.ToString());
-        var uploadsBefore = _fixture.Proxy.BlobUploads;
+        var uploadsBefore = Fixture.Proxy.BlobUploads;
 
         using var docker = RecordingDocker.PassThrough();
         var rerun = Build(docker.Environment, "--target=PushImage", "--tag-suffix=u2");
@@ -44,11 +28,11 @@ public sealed class UnchangedInputsTests
         Assert.That(rerun.ExitCode, Is.EqualTo(0), rerun.ToString());
         Assert.That(manifestNode.ExitCode, Is.EqualTo(0), manifestNode.ToString());
         Assert.That(uploadsBefore, Is.GreaterThan(0), "the first run pushed layers through the proxy");
-        Assert.That(_fixture.Proxy.BlobUploads, Is.EqualTo(uploadsBefore), "the rerun uploaded no blob");
+        Assert.That(Fixture.Proxy.BlobUploads, Is.EqualTo(uploadsBefore), "the rerun uploaded no blob");
         Assert.That(docker.Calls.Where(c => c.Split(' ')[0] is "build" or "push" or "pull" or "run" or "load"), Is.Empty, string.Join("\n", docker.Calls));
         Assert.That(rerun.Output, Does.Contain("inputs unchanged").And.Contain("no layer pulled or pushed"));
 
-        using var client = _fixture.Registry.CreateClient();
+        using var client = Fixture.Registry.CreateClient();
         var original = await client.HeadManifestAsync("python", "3.11.u1-amd64");
         var retagged = await client.HeadManifestAsync("python", "3.11.u2-amd64");
         Assert.That(retagged?.Digest, Is.EqualTo(original?.Digest).And.Not.Null);
@@ -73,7 +57,7 @@ public sealed class UnchangedInputsTests
             Assert.That(docker.CallsOf("run"), Has.Count.EqualTo(1), "--force also runs TestImage again");
         }
 
-        var extra = Path.Combine(_fixture.Directory, "requirements.txt");
+        var extra = Path.Combine(Fixture.Directory, "requirements.txt");
         File.WriteAllText(extra, "# a new file in the build context\n");
         try
         {
@@ -81,7 +65,7 @@ public sealed class UnchangedInputsTests
             var changed = Build(docker.Environment, "--target=PushImage", "--tag-suffix=u5");
             Assert.That(changed.ExitCode, Is.EqualTo(0), changed.ToString());
             Assert.That(docker.CallsOf("build"), Has.Count.EqualTo(1));
-            var previous = $"{_fixture.Proxy.Address}/python:3.11";
+            var previous = $"{Fixture.Proxy.Address}/python:3.11";
             Assert.That(docker.CallsOf("pull"), Is.EqualTo(new[] { $"pull --platform linux/amd64 --quiet {previous}" }), "the previous image of the version is pulled for the arch");
             Assert.That(docker.CallsOf("build").Single(), Does.Contain($"--cache-from {previous}"));
 
@@ -104,7 +88,7 @@ public sealed class UnchangedInputsTests
         }
 
         // A change to how the image runs (here its environment) is tested again, even with every layer the same.
-        var dockerfile = Path.Combine(_fixture.Directory, "python.Dockerfile");
+        var dockerfile = Path.Combine(Fixture.Directory, "python.Dockerfile");
         var original = File.ReadAllText(dockerfile);
         File.AppendAllText(dockerfile, "ENV PYTHONDONTWRITEBYTECODE=1\n");
         try
@@ -122,7 +106,7 @@ public sealed class UnchangedInputsTests
 
     private async Task<Dictionary<string, string>> LabelsAsync(string tag)
     {
-        using var client = _fixture.Registry.CreateClient();
+        using var client = Fixture.Registry.CreateClient();
         var manifest = await client.GetManifestAsync("python", tag) ?? throw new AssertionException($"python:{tag} is not in the registry");
         using var config = new MemoryStream();
         await client.DownloadBlobAsync("python", manifest.BlobDigests()[0], config);
@@ -132,9 +116,9 @@ public sealed class UnchangedInputsTests
 
     private async Task<List<string>> InputsTagsAsync(string digest)
     {
-        using var http = _fixture.Registry.CreateHttpClient();
+        using var http = Fixture.Registry.CreateHttpClient();
         using var document = JsonDocument.Parse(await http.GetStringAsync("v2/python/tags/list"));
-        using var client = _fixture.Registry.CreateClient();
+        using var client = Fixture.Registry.CreateClient();
         var matching = new List<string>();
         foreach (var tag in document.RootElement.GetProperty("tags").EnumerateArray().Select(t => t.GetString()!).Where(t => t.Contains(".inputs-", StringComparison.Ordinal)))
         {
@@ -148,5 +132,5 @@ public sealed class UnchangedInputsTests
     }
 
     private BuildProgram.Result Build(IDictionary<string, string?>? environment, params string[] arguments) =>
-        _fixture.Run("images.json", environment, ["--install-prerequisites=false", .. arguments]);
+        Fixture.Run("images.json", environment, ["--install-prerequisites=false", .. arguments]);
 }
