@@ -66,6 +66,9 @@ fm_source() {
 # other engineers use loopback ports), with the capabilities that stand in for --privileged here (it is refused: the
 # bounding set lacks CAP_SYS_RESOURCE), a volume at /var/lib/docker for its own dockerd, the host's CA bundle for
 # NuGet, the stand-in feed, and a cache of downloaded .deb files. Removed when it ends.
+# The container stands for a machine on this machine's network: it gets its CA bundle and, where this machine sets it,
+# its NuGet certificate revocation mode (here `offline`: the revocation servers are out of reach, and an online check
+# waits for their timeouts, about 10 s per restore; a CodeBuild node reaches them).
 fm_run() {
   local name="$1" image="$2"; shift 2
   local options=()
@@ -78,6 +81,7 @@ fm_run() {
     --security-opt systempaths=unconfined \
     -v /var/lib/docker -v /etc/ssl/certs:/etc/ssl/certs:ro -v "$fm_cache/apt-archives:/var/cache/apt/archives" \
     -v "$fm_feed:$fm_feed:ro" -e DOTNET_INSTALL_SCRIPT_URL="file://$fm_feed/dotnet-install.sh" -e NO_COLOR=1 \
+    ${NUGET_CERT_REVOCATION_MODE:+-e NUGET_CERT_REVOCATION_MODE="$NUGET_CERT_REVOCATION_MODE"} \
     "${options[@]}" "$image" "$@"
 }
 fm_containers=()
