@@ -13,20 +13,7 @@ public sealed class CheckBuildspecTask : FrostingTask<BuildContext>
     public override void Run(BuildContext context)
     {
         var paths = new SourcePaths(context.Environment.WorkingDirectory.FullPath);
-        var (batch, nodes) = BuildspecSet.Read(context.Batch.BatchBuildspec, paths);
-        var problems = BuildspecSet.Problems(batch, nodes);
-        if (batch.Readable)
-        {
-            // A file that is not YAML has no graph to compare: its one problem says all.
-            problems.AddRange(BuildspecChecker.CheckAgainstMatrix(batch, nodes, context.Matrix));
-            problems.AddRange(BuildspecChecker.CheckCaches(nodes));
-            problems.AddRange(BuildspecChecker.CheckGenerated(
-                paths.Resolve(context.Batch.BuildspecDirectory),
-                paths.Display(context.Batch.BuildspecDirectory),
-                BuildspecSet.Expected(context.Matrix, context.Batch, paths),
-                BuildspecSet.RegenerateCommand(context.Matrix, context.Batch, paths)));
-        }
-
+        var (batch, problems) = BuildspecSet.Check(context.Matrix, context.Batch, paths);
         if (problems.Count > 0)
         {
             throw new CakeException(

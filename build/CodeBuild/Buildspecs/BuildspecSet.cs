@@ -66,4 +66,27 @@ public static class BuildspecSet
     /// <summary>Everything wrong in the batch and its node buildspecs, before any comparison with the matrix.</summary>
     public static List<BuildspecProblem> Problems(ParsedBatch batch, IReadOnlyDictionary<string, ParsedNodeBuildspec> nodes) =>
         batch.Problems.Concat(BuildspecChecker.CheckGraph(batch)).Concat(BuildspecChecker.CheckNodeBuildspecs(batch, nodes)).ToList();
+
+    /// <summary>
+    /// What CheckBuildspec checks: the batch and node buildspecs' own rules, then (when the batch file
+    /// is YAML; one that is not has no graph to compare, its one problem says all) the nodes against the matrix, the
+    /// cache entries, and that the files are what Buildspec writes.
+    /// </summary>
+    public static (ParsedBatch Batch, IReadOnlyList<BuildspecProblem> Problems) Check(ImageMatrix matrix, BatchOptions options, SourcePaths paths)
+    {
+        var (batch, nodes) = Read(options.BatchBuildspec, paths);
+        var problems = Problems(batch, nodes);
+        if (batch.Readable)
+        {
+            problems.AddRange(BuildspecChecker.CheckAgainstMatrix(batch, nodes, matrix));
+            problems.AddRange(BuildspecChecker.CheckCaches(nodes));
+            problems.AddRange(BuildspecChecker.CheckGenerated(
+                paths.Resolve(options.BuildspecDirectory),
+                paths.Display(options.BuildspecDirectory),
+                Expected(matrix, options, paths),
+                RegenerateCommand(matrix, options, paths)));
+        }
+
+        return (batch, problems);
+    }
 }

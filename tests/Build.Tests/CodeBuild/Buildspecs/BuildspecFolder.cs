@@ -37,19 +37,7 @@ public sealed class BuildspecFolder(string root, string directory, string matrix
     {
         var options = Options(layout);
         var matrix = MatrixLoader.Load(matrixPath);
-        var (batch, nodes) = BuildspecSet.Read(options.BatchBuildspec, Paths);
-        var problems = BuildspecSet.Problems(batch, nodes);
-        if (batch.Readable)
-        {
-            problems.AddRange(BuildspecChecker.CheckAgainstMatrix(batch, nodes, matrix));
-            problems.AddRange(BuildspecChecker.CheckCaches(nodes));
-            problems.AddRange(BuildspecChecker.CheckGenerated(
-                Paths.Resolve(options.BuildspecDirectory),
-                Paths.Display(options.BuildspecDirectory),
-                BuildspecSet.Expected(matrix, options, Paths),
-                BuildspecSet.RegenerateCommand(matrix, options, Paths)));
-        }
-
+        var (_, problems) = BuildspecSet.Check(matrix, options, Paths);
         return problems.Distinct().Select(p => p.ToString()).ToList();
     }
 
