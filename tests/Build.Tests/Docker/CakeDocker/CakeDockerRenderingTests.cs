@@ -17,7 +17,7 @@ namespace Build.Tests.Docker.CakeDocker;
 public sealed class CakeDockerRenderingTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("cakedocker-rendering-").FullName;
-    private readonly CapturingLog _log = new();
+    private readonly RecordingLog _log = new();
     private readonly ICakeContext _context;
 
     public CakeDockerRenderingTests() => _context = new RealCake(_log).Context();
@@ -197,15 +197,5 @@ public sealed class CakeDockerRenderingTests : IDisposable
         using var process = Process.Start(new ProcessStartInfo(Recorder("oracle"), arguments.Render()) { UseShellExecute = false })!;
         process.WaitForExit();
         return Recorded("oracle");
-    }
-
-    private sealed class CapturingLog : ICakeLog
-    {
-        public List<string> Lines { get; } = [];
-
-        public Verbosity Verbosity { get; set; } = Verbosity.Diagnostic;
-
-        public void Write(Verbosity verbosity, LogLevel level, string format, params object[] args) =>
-            Lines.Add(args.Length == 0 ? format : string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args));
     }
 }
